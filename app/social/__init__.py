@@ -1,0 +1,1 @@
+"""Social features: reputation, XP levels and the image cards that show them."""
