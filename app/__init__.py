@@ -1,0 +1,60 @@
+"""StatusSync: an HTTP-interactions Discord bot. create_app builds the Flask application."""
+import logging
+import os
+
+__version__ = "0.1.0"
+
+log = logging.getLogger("statussync")
+
+
+def settings_for(config=None, *, database=True) -> dict:
+    """Settings from the environment, overridden by `config`, with local mode filled in and checked."""
+    from . import config as cfg
+    settings = cfg.from_environment()
+    settings.update(config or {})
+    if cfg.is_local_mode(settings) and not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        from .local import LOCAL_APPLICATION_ID, local_identity
+        identity = local_identity()
+        settings.update(LOCAL_MODE=True, DISCORD_APPLICATION_ID=LOCAL_APPLICATION_ID,
+                        DISCORD_PUBLIC_KEY=identity["public_key"], DISCORD_BOT_TOKEN=None,
+                        LOCAL_SIGNING_KEY=identity["signing_key"])
+        settings["SECRET_KEY"] = settings.get("SECRET_KEY") or identity["secret_key"]
+    cfg.check(settings)
+    if database and not settings.get("DATABASE_URL"):
+        if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+            raise cfg.ConfigError("missing required setting DATABASE_URL (no embedded database on Lambda)")
+        from .local import embedded_database_url
+        settings["DATABASE_URL"] = embedded_database_url()
+    return settings
+
+
+def create_app(config=None):
+    from flask import Flask, jsonify
+    from werkzeug.exceptions import HTTPException
+
+    import commands
+
+    from . import health
+    from .interactions import routes as interactions
+    from .runtime import Runtime
+
+    settings = settings_for(config)
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=settings["SECRET_KEY"], MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+                      JSON_SORT_KEYS=False)
+    runtime = Runtime(settings)
+    runtime.commands = settings.get("COMMANDS") or commands.collect()
+    app.extensions["statussync"] = runtime
+    app.register_blueprint(health.bp)
+    app.register_blueprint(interactions.bp)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        return jsonify(error=exc.description or exc.name), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc):
+        log.error("unhandled error", exc_info=exc)
+        return jsonify(error="internal error"), 500
+
+    return app

@@ -1,0 +1,95 @@
+"""python -m app serve | migrate | job NAME | grant-premium GUILD TIER [--days N] | revoke-premium GUILD"""
+import argparse
+import logging
+import sys
+
+
+def _settings(database=True):
+    from . import settings_for
+    from .config import ConfigError
+    try:
+        return settings_for(database=database)
+    except ConfigError as exc:
+        sys.exit(f"statussync: {exc}")
+
+
+def serve(args) -> None:
+    from waitress import serve as waitress_serve
+
+    from . import create_app, db
+    settings = _settings()
+    db.migrate(settings["DATABASE_URL"], log=lambda line: print(f"  {line}"))
+    app = create_app(settings)
+    port = args.port or int(settings["PORT"])
+    if settings.get("LOCAL_MODE"):
+        print("Local mode: no Discord application is configured, so StatusSync uses a generated key pair.")
+        print(f"  public key {settings['DISCORD_PUBLIC_KEY']} (kept in .data/local_identity.json)")
+        print(f"  try it:  python -m app try '/config view'   (signs and sends an interaction to this server)")
+    print(f"StatusSync listening on http://127.0.0.1:{port}  (health: /health, interactions: POST /interactions)")
+    waitress_serve(app, host=args.host, port=port, threads=8, ident="statussync")
+
+
+def migrate(args) -> None:
+    from . import db
+    applied = db.migrate(_settings()["DATABASE_URL"])
+    print(f"{len(applied)} migration(s) applied" if applied else "database is up to date")
+
+
+def job(args) -> None:
+    from .jobs import JOBS, load_jobs
+    from .runtime import Runtime
+    load_jobs()
+    if args.name not in JOBS:
+        sys.exit(f"statussync: unknown job {args.name!r}; jobs: {', '.join(sorted(JOBS))}")
+    runtime = Runtime(_settings())
+    print(JOBS[args.name](runtime))
+
+
+def grant_premium(args) -> None:
+    from .jobs.premium import grant
+    from .runtime import Runtime
+    print(grant(Runtime(_settings()), args.guild, args.tier, args.days))
+
+
+def revoke_premium(args) -> None:
+    from .jobs.premium import revoke
+    from .runtime import Runtime
+    print(revoke(Runtime(_settings()), args.guild))
+
+
+def try_command(args) -> None:
+    from .local_try import send
+    print(send(_settings(database=False), args.command, port=args.port))
+
+
+def main(argv=None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    parser = argparse.ArgumentParser(prog="python -m app", description="StatusSync")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="run the app (embedded database when DATABASE_URL is unset)")
+    p.add_argument("--port", type=int)
+    p.add_argument("--host", default="0.0.0.0")
+    p.set_defaults(func=serve)
+    sub.add_parser("migrate", help="apply sql/migrations in order").set_defaults(func=migrate)
+    p = sub.add_parser("job", help="run one scheduled job once")
+    p.add_argument("name")
+    p.set_defaults(func=job)
+    p = sub.add_parser("grant-premium", help="give a guild a premium tier by hand")
+    p.add_argument("guild")
+    p.add_argument("tier", choices=["basic", "pro", "enterprise"])
+    p.add_argument("--days", type=int, default=None)
+    p.set_defaults(func=grant_premium)
+    p = sub.add_parser("revoke-premium", help="take a guild's manual premium away")
+    p.add_argument("guild")
+    p.set_defaults(func=revoke_premium)
+    p = sub.add_parser("try", help="local mode: sign and send a slash command to the running server")
+    p.add_argument("command")
+    p.add_argument("--port", type=int, default=3000)
+    p.set_defaults(func=try_command)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""PostgreSQL: pooled connections, named queries from sql/queries, ordered migrations from sql/migrations."""
+import re
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg2
+import psycopg2.extras
+import psycopg2.pool
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+QUERIES_DIR = SQL_DIR / "queries"
+CONNECT_TIMEOUT_S = 2
+STATEMENT_TIMEOUT_MS = 2500
+MIGRATION_LOCK_ID = 7_143_201
+
+_pools: dict = {}
+_pools_lock = threading.Lock()
+_queries: dict = {}
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached or answered too slowly."""
+
+
+# ---------------------------------------------------------------- connections
+
+def _pool(dsn: str):
+    pool = _pools.get(dsn)
+    if pool is None:
+        with _pools_lock:
+            pool = _pools.get(dsn)
+            if pool is None:
+                pool = psycopg2.pool.ThreadedConnectionPool(
+                    0, 16, dsn, connect_timeout=CONNECT_TIMEOUT_S,
+                    options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+                    cursor_factory=psycopg2.extras.RealDictCursor)
+                _pools[dsn] = pool
+    return pool
+
+
+def acquire(dsn: str):
+    """A pooled connection; raises DatabaseUnavailable instead of psycopg2 errors."""
+    try:
+        conn = _pool(dsn).getconn()
+    except psycopg2.pool.PoolError as exc:
+        raise DatabaseUnavailable("connection pool exhausted") from exc
+    except psycopg2.OperationalError as exc:
+        raise DatabaseUnavailable(str(exc).splitlines()[0] if str(exc) else "unreachable") from exc
+    if conn.closed:
+        _pool(dsn).putconn(conn, close=True)
+        return acquire(dsn)
+    return conn
+
+
+def release(dsn: str, conn) -> None:
+    broken = bool(conn.closed)
+    if not broken:
+        try:
+            if conn.status != psycopg2.extensions.STATUS_READY:
+                conn.rollback()
+        except psycopg2.Error:
+            broken = True
+    _pool(dsn).putconn(conn, close=broken)
+
+
+@contextmanager
+def connection(dsn: str):
+    """A pooled connection for the block; the caller commits."""
+    conn = acquire(dsn)
+    try:
+        yield conn
+    except psycopg2.OperationalError as exc:
+        raise DatabaseUnavailable(str(exc).splitlines()[0] if str(exc) else "unreachable") from exc
+    finally:
+        release(dsn, conn)
+
+
+@contextmanager
+def transaction(dsn: str):
+    """A pooled connection inside one transaction: committed on success, rolled back on error."""
+    with connection(dsn) as conn:
+        try:
+            yield conn
+            conn.commit()
+        except BaseException:
+            if not conn.closed:
+                conn.rollback()
+            raise
+
+
+def close_pools() -> None:
+    with _pools_lock:
+        for pool in _pools.values():
+            pool.closeall()
+        _pools.clear()
+
+
+# ---------------------------------------------------------------- named queries
+
+_NAME_LINE = re.compile(r"^--\s*name:\s*([\w-]+)\s*$", re.MULTILINE)
+
+
+def _load_query_file(path: Path) -> dict:
+    text = path.read_text()
+    parts = _NAME_LINE.split(text)
+    return {name.replace("-", "_"): body.strip() for name, body in zip(parts[1::2], parts[2::2])}
+
+
+def sql(name: str) -> str:
+    """The text of `file.query` from sql/queries/file.sql (a `-- name: query` block)."""
+    text = _queries.get(name)
+    if text is None:
+        file, _, query = name.partition(".")
+        for key, body in _load_query_file(QUERIES_DIR / f"{file}.sql").items():
+            _queries[f"{file}.{key}"] = body
+        text = _queries.get(name)
+        if text is None:
+            raise KeyError(f"no query {query!r} in sql/queries/{file}.sql")
+    return text
+
+
+def one(conn, name: str, params=None):
+    with conn.cursor() as cur:
+        cur.execute(sql(name), params or {})
+        return cur.fetchone()
+
+
+def all_rows(conn, name: str, params=None) -> list:
+    with conn.cursor() as cur:
+        cur.execute(sql(name), params or {})
+        return cur.fetchall()
+
+
+def run(conn, name: str, params=None) -> int:
+    with conn.cursor() as cur:
+        cur.execute(sql(name), params or {})
+        return cur.rowcount
+
+
+# ---------------------------------------------------------------- migrations
+
+def migration_files() -> list:
+    return sorted(p for p in MIGRATIONS_DIR.glob("*.sql") if re.match(r"^\d{3}_", p.name))
+
+
+def applied_migrations(conn) -> set:
+    with conn.cursor() as cur:
+        cur.execute("SELECT to_regclass('schema_migrations') AS t")
+        if cur.fetchone()["t"] is None:
+            return set()
+        cur.execute("SELECT version FROM schema_migrations")
+        return {row["version"] for row in cur.fetchall()}
+
+
+def migrate(dsn: str, log=print) -> list:
+    """Apply pending migrations in order, each in its own transaction; returns the versions applied."""
+    applied_now = []
+    conn = psycopg2.connect(dsn, connect_timeout=CONNECT_TIMEOUT_S,
+                            cursor_factory=psycopg2.extras.RealDictCursor)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_ID,))
+            cur.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                        " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        conn.commit()
+        done = applied_migrations(conn)
+        for path in migration_files():
+            version = path.stem
+            if version in done:
+                continue
+            with conn.cursor() as cur:
+                cur.execute(path.read_text())
+                cur.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (version,))
+            conn.commit()
+            applied_now.append(version)
+            log(f"applied migration {version}")
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_ID,))
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.close()
+    return applied_now
+
+
+def pending_migrations(conn) -> list:
+    done = applied_migrations(conn)
+    return [p.stem for p in migration_files() if p.stem not in done]

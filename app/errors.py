@@ -1,0 +1,5 @@
+"""Errors a user can fix: their message is shown to them as it is."""
+
+
+class UserError(Exception):
+    """Raised by feature code when the user can act on the message (bad input, missing permission...)."""

@@ -1,0 +1,97 @@
+"""Per-guild settings in sections. Each feature declares its section's defaults next to itself:
+
+    guild_settings.declare("modlog", {"channel_id": None, "dm_members": True}, "Mod log")
+
+Stored values are merged over the defaults, so a new setting needs no migration.
+"""
+import json
+
+from . import db
+from .errors import UserError
+
+SECTIONS: dict = {}
+
+
+class Section:
+    def __init__(self, name, defaults, title, kinds=None, validate=None):
+        self.name, self.defaults, self.title = name, dict(defaults), title
+        # kind of each key where the default doesn't tell: "channel", "role", "roles", "int", "bool", "text"
+        self.kinds = dict(kinds or {})
+        self.validate = validate
+
+    def kind(self, key) -> str:
+        if key in self.kinds:
+            return self.kinds[key]
+        default = self.defaults.get(key)
+        if isinstance(default, bool):
+            return "bool"
+        if isinstance(default, int):
+            return "int"
+        if isinstance(default, list):
+            return "list"
+        return "text"
+
+
+def declare(name: str, defaults: dict, title: str, kinds=None, validate=None) -> Section:
+    section = Section(name, defaults, title, kinds, validate)
+    SECTIONS[name] = section
+    return section
+
+
+declare("general", {"language": "en", "command_xp": False}, "General")
+declare("modlog", {"channel_id": None, "dm_members": True}, "Mod log", kinds={"channel_id": "channel"})
+
+
+def _merged(stored: dict) -> dict:
+    return {name: {**section.defaults, **(stored.get(name) or {})} for name, section in SECTIONS.items()}
+
+
+def load(conn, guild_id) -> dict:
+    """Every section of a guild's settings, defaults filled in."""
+    row = db.one(conn, "settings.get", {"guild_id": int(guild_id)})
+    return _merged(row["settings"] if row else {})
+
+
+def load_section(conn, guild_id, name: str) -> dict:
+    return load(conn, guild_id)[name]
+
+
+def _coerce(section: Section, key, value):
+    kind = section.kind(key)
+    if value is None:
+        return None
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        raise UserError(f"{key} must be true or false.")
+    if kind in ("int", "channel", "role"):
+        if isinstance(value, bool):
+            raise UserError(f"{key} must be a number.")
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise UserError(f"{key} must be {'an id' if kind != 'int' else 'a whole number'}.") from None
+        return str(number) if kind != "int" else number
+    if kind in ("list", "roles"):
+        if not isinstance(value, list) or len(value) > 1000:
+            raise UserError(f"{key} must be a list (at most 1000 items).")
+        return value
+    if not isinstance(value, str) or len(value) > 2000:
+        raise UserError(f"{key} must be text of at most 2000 characters.")
+    return value
+
+
+def update(conn, guild_id, name: str, values: dict, now) -> dict:
+    """Change some keys of one section; unknown sections or keys are a UserError. Returns the section."""
+    section = SECTIONS.get(name)
+    if section is None:
+        raise UserError(f"There is no settings section called {name!r}.")
+    unknown = sorted(set(values) - set(section.defaults))
+    if unknown:
+        raise UserError(f"Unknown setting(s) in {name}: {', '.join(map(str, unknown))}.")
+    clean = {key: _coerce(section, key, value) for key, value in values.items()}
+    if section.validate:
+        section.validate(clean)
+    row = db.one(conn, "settings.merge_section",
+                 {"guild_id": int(guild_id), "section": name, "values": json.dumps(clean), "now": now})
+    return _merged(row["settings"])[name]

@@ -1,0 +1,26 @@
+"""GET / (liveness) and GET /health (database reachable, migrations current, version)."""
+from flask import Blueprint, current_app, jsonify
+
+from . import __version__, db
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/")
+def liveness():
+    return jsonify(status="ok")
+
+
+@bp.get("/health")
+def health():
+    runtime = current_app.extensions["statussync"]
+    try:
+        with db.connection(runtime.dsn) as conn:
+            pending = db.pending_migrations(conn)
+            conn.rollback()
+    except Exception:  # any failure to read the database means degraded
+        return jsonify(status="degraded", database="unreachable", version=__version__), 503
+    if pending:
+        return jsonify(status="degraded", database="ok", migrations="pending", pending=pending,
+                       version=__version__), 503
+    return jsonify(status="ok", database="ok", migrations="current", version=__version__)

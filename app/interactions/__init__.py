@@ -1,0 +1,1 @@
+"""The path of one interaction: verify → dispatch → command handler → response."""

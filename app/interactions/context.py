@@ -1,0 +1,119 @@
+"""The context a handler gets: who, where, typed options, and the ways to answer."""
+from ..discord import permissions as perms
+from ..discord.snowflake import created_at
+from . import responses as r
+
+
+class Target:
+    """A user given as an option, with their membership in this guild when Discord resolved it."""
+
+    def __init__(self, user_id: str, user: dict, member: dict | None):
+        self.id, self.user, self.member = str(user_id), user or {"id": str(user_id)}, member
+
+    @property
+    def name(self) -> str:
+        nick = (self.member or {}).get("nick")
+        return nick or self.user.get("global_name") or self.user.get("username") or self.id
+
+    @property
+    def mention(self) -> str:
+        return f"<@{self.id}>"
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.user.get("bot"))
+
+    @property
+    def roles(self) -> list:
+        return list((self.member or {}).get("roles") or [])
+
+    @property
+    def avatar(self):
+        return (self.member or {}).get("avatar") or self.user.get("avatar")
+
+
+class Context:
+    def __init__(self, runtime, interaction: dict, args=()):
+        self.runtime, self.interaction, self.args = runtime, interaction, list(args)
+        self.id, self.token = str(interaction.get("id")), interaction.get("token")
+        self.type = interaction.get("type")
+        self.data = interaction.get("data") or {}
+        self.guild_id = interaction.get("guild_id")
+        self.channel_id = interaction.get("channel_id") or (interaction.get("channel") or {}).get("id")
+        self.channel = interaction.get("channel") or {}
+        self.member = interaction.get("member")
+        user = (self.member or {}).get("user") or interaction.get("user") or {}
+        self.user = Target(user.get("id", "0"), user, self.member)
+        self.permissions = perms.parse((self.member or {}).get("permissions"))
+        self.app_permissions = perms.parse(interaction.get("app_permissions"))
+        self.locale, self.guild_locale = interaction.get("locale"), interaction.get("guild_locale")
+        self.resolved = self.data.get("resolved") or {}
+        self.options: dict = {}
+        self.command_path = None
+        self.message = interaction.get("message")
+        self.values = self.data.get("values") or []
+        self.created_at = created_at(self.id) if str(self.id).isdigit() else runtime.clock()
+        self.now = runtime.clock()
+        self._conn = None
+
+    # ------------------------------------------------------------ services
+
+    @property
+    def db(self):
+        """This interaction's database connection, opened on first use; committed when the handler returns."""
+        if self._conn is None:
+            from .. import db
+            self._conn = db.acquire(self.runtime.dsn)
+        return self._conn
+
+    def finish(self, commit: bool) -> None:
+        if self._conn is None:
+            return
+        from .. import db
+        conn, self._conn = self._conn, None
+        try:
+            if not conn.closed:
+                conn.commit() if commit else conn.rollback()
+        finally:
+            db.release(self.runtime.dsn, conn)
+
+    @property
+    def discord(self):
+        return self.runtime.discord
+
+    @property
+    def settings(self) -> dict:
+        return self.runtime.settings
+
+    def has(self, permission: int) -> bool:
+        return perms.has(self.permissions, permission)
+
+    def bot_has(self, permission: int) -> bool:
+        return perms.has(self.app_permissions, permission)
+
+    def target(self, user_id) -> Target:
+        user_id = str(user_id)
+        return Target(user_id, (self.resolved.get("users") or {}).get(user_id),
+                      (self.resolved.get("members") or {}).get(user_id))
+
+    # ------------------------------------------------------------ answers
+
+    def reply(self, content=None, **kw) -> r.Message:
+        return r.Message(content, **kw)
+
+    def error(self, content: str) -> r.Message:
+        return r.Message(content, ephemeral=True)
+
+    def defer(self, task, ephemeral=False, **kwargs) -> r.Deferred:
+        """Answer "thinking…" now; `task(ctx, **kwargs)` runs later and its Message replaces it."""
+        return r.Deferred(task, kwargs, ephemeral=ephemeral, update=self.type == 3)
+
+    def update(self, content=None, **kw) -> r.Message:
+        """Edit the message whose button or menu was used."""
+        return r.Message(content, update=True, **kw)
+
+    def modal(self, custom_id, title, components) -> r.Modal:
+        return r.Modal(custom_id, title, components)
+
+    def choices(self, pairs) -> r.Choices:
+        return r.Choices(pairs)

@@ -1,0 +1,40 @@
+"""The set of declared commands and component routes the dispatcher consults."""
+from .declare import ComponentRoute, DeclarationError, SlashCommand
+
+
+class CommandSet:
+    def __init__(self):
+        self.commands: dict = {}
+        self.routes: dict = {}
+
+    def add(self, thing) -> None:
+        if isinstance(thing, SlashCommand):
+            thing.validate()
+            if thing.name in self.commands and self.commands[thing.name] is not thing:
+                raise DeclarationError(f"command {thing.name!r} declared twice")
+            self.commands[thing.name] = thing
+        route = getattr(thing, "component_route", None)
+        if isinstance(route, ComponentRoute):
+            key = (route.kind, route.prefix)
+            if key in self.routes and self.routes[key] is not route:
+                raise DeclarationError(f"{route.kind} prefix {route.prefix!r} declared twice")
+            self.routes[key] = route
+
+    @classmethod
+    def from_modules(cls, modules) -> "CommandSet":
+        found = cls()
+        for module in modules:
+            for value in vars(module).values():
+                found.add(value)
+        if len(found.commands) > 100:
+            raise DeclarationError("Discord allows at most 100 global chat-input commands")
+        return found
+
+    def registration_json(self) -> list:
+        return [command.to_json() for command in sorted(self.commands.values(), key=lambda c: c.name)]
+
+    def route(self, kind: str, custom_id: str):
+        """(handler, args) for a custom_id `prefix:arg:...`, or None when no route matches."""
+        prefix, *args = (custom_id or "").split(":")
+        route = self.routes.get((kind, prefix))
+        return (route.handler, args) if route else None

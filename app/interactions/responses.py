@@ -1,0 +1,152 @@
+"""What a handler returns, and how it becomes Discord's interaction callback JSON (or multipart)."""
+import json
+import uuid
+
+PONG, CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, AUTOCOMPLETE, MODAL = 1, 4, 5, 6, 7, 8, 9
+EPHEMERAL = 1 << 6
+NO_MENTIONS = {"parse": []}
+CONTENT_LIMIT, EMBED_TOTAL_LIMIT = 2000, 6000
+
+
+def clip(text, limit: int) -> str:
+    """Text cut to Discord's limit with an ellipsis, so user input never makes Discord refuse a reply."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def embed(title=None, description=None, *, fields=(), color=0x5865F2, footer=None, image=None,
+          thumbnail=None, timestamp=None) -> dict:
+    """An embed within Discord's limits; fields are (name, value) or (name, value, inline)."""
+    data = {"type": "rich", "color": color}
+    if title:
+        data["title"] = clip(title, 256)
+    if description:
+        data["description"] = clip(description, 4096)
+    if fields:
+        data["fields"] = [{"name": clip(f[0], 256) or "\u200b", "value": clip(f[1], 1024) or "\u200b",
+                           "inline": bool(f[2]) if len(f) > 2 else False} for f in list(fields)[:25]]
+    if footer:
+        data["footer"] = {"text": clip(footer, 2048)}
+    if image:
+        data["image"] = {"url": image}
+    if thumbnail:
+        data["thumbnail"] = {"url": thumbnail}
+    if timestamp:
+        data["timestamp"] = timestamp
+    return data
+
+
+def button(label, custom_id, *, style=2, disabled=False, emoji=None) -> dict:
+    data = {"type": 2, "style": style, "label": clip(label, 80), "custom_id": custom_id, "disabled": disabled}
+    if emoji:
+        data["emoji"] = {"name": emoji}
+    return data
+
+
+def action_row(*components) -> dict:
+    return {"type": 1, "components": list(components)}
+
+
+class Attachment:
+    def __init__(self, filename: str, data: bytes, content_type="image/png", description=None):
+        self.filename, self.data, self.content_type, self.description = filename, data, content_type, description
+
+
+class Response:
+    """Base of everything a handler may return."""
+    files: list = []
+
+    def callback(self) -> dict:
+        raise NotImplementedError
+
+
+class Message(Response):
+    """A message: a reply, an ephemeral notice, a follow-up or the edited original."""
+
+    def __init__(self, content=None, *, embeds=None, components=None, files=None, ephemeral=False,
+                 allowed_mentions=None, update=False):
+        self.content, self.embeds, self.components = content, embeds or [], components
+        self.files, self.ephemeral, self.update = files or [], ephemeral, update
+        self.allowed_mentions = allowed_mentions or NO_MENTIONS
+
+    def body(self) -> dict:
+        """The message fields, as the callback's data or a webhook's body."""
+        data = {"allowed_mentions": self.allowed_mentions}
+        if self.content is not None:
+            data["content"] = clip(self.content, CONTENT_LIMIT)
+        if self.embeds or not self.update:
+            data["embeds"] = self.embeds[:10]
+        if self.components is not None:
+            data["components"] = self.components
+        if self.ephemeral:
+            data["flags"] = EPHEMERAL
+        if self.files:
+            data["attachments"] = [{"id": i, "filename": f.filename, **({"description": f.description}
+                                                                       if f.description else {})}
+                                   for i, f in enumerate(self.files)]
+        return data
+
+    def callback(self) -> dict:
+        body = self.body()
+        if self.update:
+            body.pop("flags", None)
+        return {"type": UPDATE_MESSAGE if self.update else CHANNEL_MESSAGE, "data": body}
+
+
+class Deferred(Response):
+    """Answer now ("thinking…"), finish later: `task` is a module-level function task(ctx, **kwargs) → Message."""
+
+    def __init__(self, task, kwargs=None, *, ephemeral=False, update=False):
+        self.task, self.kwargs, self.ephemeral, self.update = task, kwargs or {}, ephemeral, update
+
+    @property
+    def task_path(self) -> str:
+        return f"{self.task.__module__}:{self.task.__qualname__}"
+
+    def callback(self) -> dict:
+        if self.update:
+            return {"type": DEFERRED_UPDATE}
+        return {"type": DEFERRED_MESSAGE, "data": {"flags": EPHEMERAL} if self.ephemeral else {}}
+
+
+class Modal(Response):
+    def __init__(self, custom_id: str, title: str, components: list):
+        self.custom_id, self.title, self.components = custom_id, clip(title, 45), components
+
+    def callback(self) -> dict:
+        return {"type": MODAL, "data": {"custom_id": self.custom_id, "title": self.title,
+                                        "components": self.components}}
+
+
+class Choices(Response):
+    """Autocomplete suggestions: (name, value) pairs, at most 25."""
+
+    def __init__(self, choices):
+        self.choices = [(clip(n, 100), v) for n, v in list(choices)[:25]]
+
+    def callback(self) -> dict:
+        return {"type": AUTOCOMPLETE, "data": {"choices": [{"name": n or "-", "value": v}
+                                                           for n, v in self.choices]}}
+
+
+class Pong(Response):
+    def callback(self) -> dict:
+        return {"type": PONG}
+
+
+def ephemeral(content: str) -> Message:
+    return Message(content, ephemeral=True)
+
+
+def encode_multipart(payload: dict, files: list) -> tuple:
+    """(body, content type) of a multipart/form-data body: payload_json plus files[n]."""
+    boundary = uuid.uuid4().hex
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="payload_json"\r\n'
+             f"Content-Type: application/json\r\n\r\n".encode() + json.dumps(payload).encode() + b"\r\n"]
+    for index, file in enumerate(files):
+        safe_name = file.filename.replace('"', "")
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="files[{index}]"; '
+                     f'filename="{safe_name}"\r\nContent-Type: {file.content_type}\r\n\r\n'.encode()
+                     + file.data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"

@@ -1,0 +1,41 @@
+"""What handlers and jobs share: settings, database, Discord client, clock, randomness, deferred work."""
+import random
+from datetime import datetime, timezone
+
+from . import db
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Runtime:
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.dsn = settings["DATABASE_URL"]
+        self.clock = settings.get("CLOCK") or utc_now
+        self.rng = settings.get("RNG") or random.Random()
+        self.commands = None
+        self._discord = settings.get("DISCORD_CLIENT")
+        self._deferred = settings.get("DEFERRED_RUNNER")
+
+    @property
+    def discord(self):
+        if self._discord is None:
+            from .discord.rest import DiscordClient
+            self._discord = DiscordClient(self.settings["DISCORD_API_BASE"], self.settings.get("DISCORD_BOT_TOKEN"),
+                                          self.settings.get("DISCORD_APPLICATION_ID"))
+        return self._discord
+
+    @property
+    def deferred(self):
+        if self._deferred is None:
+            from .interactions.deferred import ThreadRunner
+            self._deferred = ThreadRunner()
+        return self._deferred
+
+    def transaction(self):
+        return db.transaction(self.dsn)
+
+    def connection(self):
+        return db.connection(self.dsn)
