@@ -33,7 +33,7 @@ class BadWords:
         self.exact = {w.text.lower(): w for w in by_kind["exact"] if not w.mid_wildcard}
         self.kinds = [kind for kind, group in by_kind.items() if group]
         self.by_kind = by_kind
-        self.token_regexes = {}
+        self.token_sets = {}
         branches = [_branch(kind, group) for kind, group in by_kind.items() if group]
         # One case-insensitive alternation: a clean message costs one linear RE2 scan, however many words.
         self.combined = re2.compile("|".join(branches).encode(), re2_options(case_sensitive=False)) if branches else None
@@ -58,15 +58,18 @@ class BadWords:
         word = self.exact.get(" ".join(token.lower().split())) if kind == "exact" else None
         if word is not None:
             return word
-        for candidate in self.by_kind[kind]:
-            if self._token_regex(candidate).fullmatch(token):
-                return candidate
-        return self.by_kind[kind][0]
+        hits = self._token_set(kind).Match(token.encode())
+        return self.by_kind[kind][hits[0]] if hits else self.by_kind[kind][0]
 
-    def _token_regex(self, word):
-        if word.text not in self.token_regexes:
-            self.token_regexes[word.text] = re2.compile(word.token_pattern(), re2_options(case_sensitive=False))
-        return self.token_regexes[word.text]
+    def _token_set(self, kind):
+        # Built on the first hit of this kind: clean messages never pay for it.
+        if kind not in self.token_sets:
+            token_set = re2.Set.FullMatchSet(re2_options(case_sensitive=False))
+            for word in self.by_kind[kind]:
+                token_set.Add(word.token_pattern().encode())
+            token_set.Compile()
+            self.token_sets[kind] = token_set
+        return self.token_sets[kind]
 
 
 def _branch(kind, words):

@@ -30,8 +30,11 @@ class CompiledRule:
         self.check = check
         self.exempt_roles = frozenset(rule["exempt_roles"])
         self.exempt_channels = frozenset(rule["exempt_channels"])
+        self.has_exemptions = bool(self.exempt_roles or self.exempt_channels)
 
     def exempts(self, channel_id, roles):
+        if not self.has_exemptions:
+            return False
         return channel_id in self.exempt_channels or not self.exempt_roles.isdisjoint(roles)
 
     def violation(self, reason, matched):
@@ -108,11 +111,11 @@ def evaluate_batch(compiled, messages, roles_of=lambda user_id: ()):
 
     Returns [(message, violations)] for the messages with at least one violation, oldest first.
     """
-    ordered = sorted((m for m in messages if not _skipped(m)), key=lambda m: (_seconds(m["timestamp"]), int(m["id"])))
+    timed = sorted((_seconds(m["timestamp"]), int(m["id"]), m) for m in messages if not _skipped(m))
     roles_cache = {}
     rate = _RateWindows(compiled)
     flagged = []
-    for message in ordered:
+    for sent_at, _, message in timed:
         author_id = str(message["author"]["id"])
         roles = frozenset()
         if compiled.uses_roles:
@@ -121,7 +124,7 @@ def evaluate_batch(compiled, messages, roles_of=lambda user_id: ()):
             roles = roles_cache[author_id]
         text = MessageText(message.get("content") or "")
         violations = _single_violations(compiled, message, text, roles)
-        violations += rate.observe(message, author_id, text, roles)
+        violations += rate.observe(message, sent_at, author_id, text, roles)
         if violations:
             flagged.append((message, violations))
     return flagged
@@ -142,7 +145,7 @@ class _RateWindows:
         self.rules = compiled.stateful
         self.windows = defaultdict(deque)  # (rule type, author, text key) -> timestamps
 
-    def observe(self, message, author_id, text, roles):
+    def observe(self, message, sent_at, author_id, text, roles):
         found = []
         channel_id = str(message.get("channel_id"))
         for rule in self.rules:
@@ -156,7 +159,7 @@ class _RateWindows:
                 key = ("duplicates", author_id, normalized)
             else:
                 key = ("spam", author_id, None)
-            count = self._count(key, _seconds(message["timestamp"]), config["seconds"])
+            count = self._count(key, sent_at, config["seconds"])
             if count > limit:
                 found.append(rule.violation(_rate_reason(rule.type, count, limit, config["seconds"]), text.content[:100]))
         return found

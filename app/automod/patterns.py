@@ -68,7 +68,15 @@ def _phrase(part):
 
 
 def _rust_phrase(part):
-    return r"\s+".join(re.escape(piece) for piece in part.split())
+    return r"\s+".join(rust_escape(piece) for piece in part.split())
+
+
+def rust_escape(text):
+    """Escape for Rust's regex crate, which rejects escapes of ordinary characters that Python's re.escape adds."""
+    return "".join("\\" + c if c in _RUST_META else c for c in text)
+
+
+_RUST_META = set("\\.+*?()|[]{}^$#&-~")
 
 
 def parse_domain(value):
