@@ -1,0 +1,1 @@
+"""Local HTTP servers that stand in for the outside services (Discord, Stripe, the AI provider)."""
