@@ -111,7 +111,8 @@ def evaluate_batch(compiled, messages, roles_of=lambda user_id: ()):
 
     Returns [(message, violations)] for the messages with at least one violation, oldest first.
     """
-    timed = sorted((_seconds(m["timestamp"]), int(m["id"]), m) for m in messages if not _skipped(m))
+    timed = sorted(((_seconds(m["timestamp"]), int(m["id"]), m) for m in messages if not _skipped(m)),
+                   key=lambda item: item[:2])
     roles_cache = {}
     rate = _RateWindows(compiled)
     flagged = []

@@ -87,9 +87,9 @@ def _keyword_payloads(enabled, slots, overflow):
         for number, (keywords, regexes) in enumerate(chunks, start=1):
             if slots == 0:  # Discord allows 6 KEYWORD rules per guild, counting everyone's
                 for word in keywords:
-                    _add(overflow, "bad_words", f"word {word} (no free KEYWORD rule)")
+                    _add(overflow, "bad_words", f"{word} (no free KEYWORD rule)")
                 for kind, pattern in regexes:
-                    _add(overflow, kind, f"pattern {pattern} (no free KEYWORD rule)")
+                    _add(overflow, kind, f"{pattern} (no free KEYWORD rule)")
                 continue
             slots -= 1
             metadata = {"keyword_filter": keywords, "regex_patterns": [pattern for _, pattern in regexes],
