@@ -107,7 +107,7 @@ class DiscordClient:
                 raise DiscordError(401, 0, "no bot token configured")
             send_headers["Authorization"] = f"Bot {self._token}"
         if reason:
-            send_headers["X-Audit-Log-Reason"] = quote(str(reason)[:REASON_LIMIT], safe=" ")
+            send_headers["X-Audit-Log-Reason"] = quote(str(reason)[:REASON_LIMIT], safe="")
         waited = 0.0
         for attempt in range(self.max_retries + 1):
             waited += self._wait_for_bucket(key)
@@ -231,7 +231,7 @@ class DiscordClient:
         if components:
             body["components"] = components
         if files:
-            body["attachments"] = [{"id": i, "filename": f.filename} for i, f in enumerate(files)]
+            body["attachments"] = [{"id": str(i), "filename": f.filename} for i, f in enumerate(files)]
         return self.post(f"/channels/{channel_id}/messages", body, files=files)
 
     def edit_original(self, token: str, body: dict, files=None):

@@ -81,7 +81,7 @@ class Message(Response):
         if self.ephemeral:
             data["flags"] = EPHEMERAL
         if self.files:
-            data["attachments"] = [{"id": i, "filename": f.filename, **({"description": f.description}
+            data["attachments"] = [{"id": str(i), "filename": f.filename, **({"description": f.description}
                                                                        if f.description else {})}
                                    for i, f in enumerate(self.files)]
         return data

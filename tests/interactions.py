@@ -1,0 +1,86 @@
+"""Discord's side of an interaction, for tests: payloads as Discord builds them, really signed."""
+import itertools
+import json
+import time
+
+from nacl.signing import SigningKey
+
+from tests import spec
+
+GUILD_ID, CHANNEL_ID, OWNER_ID, MOD_ID, MEMBER_ID, BOT_ID = (
+    "810000000000000001", "820000000000000002", "830000000000000003",
+    "840000000000000004", "850000000000000005", "100000000000000001")
+ADMINISTRATOR, MANAGE_GUILD = 1 << 3, 1 << 5
+_counter = itertools.count(1)
+
+
+def snowflake() -> str:
+    """A fresh, time-ordered interaction id."""
+    return str(((int(time.time() * 1000) - 1420070400000) << 22) | (next(_counter) % 4194304))
+
+
+class DiscordSide:
+    """Signs and posts interactions to the app's /interactions like Discord, and checks the answers."""
+
+    def __init__(self, client, signing_key: SigningKey):
+        self.client, self.signing_key = client, signing_key
+
+    def post(self, body: bytes, timestamp=None, signature=None):
+        timestamp = str(int(time.time()) if timestamp is None else timestamp)
+        if signature is None:
+            signature = self.signing_key.sign(timestamp.encode() + body).signature.hex()
+        return self.client.post("/interactions", data=body, headers={
+            "Content-Type": "application/json", "X-Signature-Ed25519": signature,
+            "X-Signature-Timestamp": timestamp})
+
+    def send(self, interaction: dict) -> dict:
+        """Post a signed interaction; the answer must be 200 and valid per Discord's spec."""
+        response = self.post(json.dumps(interaction).encode())
+        assert response.status_code == 200, response.get_data(as_text=True)
+        payload = response.get_json()
+        spec.validate_interaction_response(payload)
+        return payload
+
+    def command(self, name, options=None, *, permissions=ADMINISTRATOR, user_id=MOD_ID, roles=(),
+                resolved=None, guild_id=GUILD_ID, app_permissions=ADMINISTRATOR, **extra) -> dict:
+        return self.send(command(name, options, permissions=permissions, user_id=user_id, roles=roles,
+                                 resolved=resolved, guild_id=guild_id, app_permissions=app_permissions, **extra))
+
+
+def member(user_id, *, permissions=0, roles=(), username=None):
+    return {"user": {"id": user_id, "username": username or f"user{user_id[-3:]}", "discriminator": "0",
+                     "global_name": None, "avatar": None},
+            "roles": list(roles), "permissions": str(permissions), "joined_at": "2024-01-01T00:00:00+00:00",
+            "deaf": False, "mute": False, "flags": 0}
+
+
+def command(name, options=None, *, permissions=ADMINISTRATOR, user_id=MOD_ID, roles=(), resolved=None,
+            guild_id=GUILD_ID, app_permissions=ADMINISTRATOR, interaction_type=2, data_type=1) -> dict:
+    interaction_id = snowflake()
+    return {
+        "id": interaction_id, "application_id": BOT_ID, "type": interaction_type,
+        "token": f"token-{interaction_id}", "version": 1, "guild_id": guild_id, "channel_id": CHANNEL_ID,
+        "channel": {"id": CHANNEL_ID, "type": 0, "name": "general", "guild_id": guild_id},
+        "member": member(user_id, permissions=permissions, roles=roles),
+        "app_permissions": str(app_permissions), "locale": "en-US", "guild_locale": "en-US",
+        "entitlements": [], "authorizing_integration_owners": {"0": guild_id}, "context": 0,
+        "data": {"id": "900000000000000009", "name": name, "type": data_type, "options": options or [],
+                 "resolved": resolved or {}},
+    }
+
+
+def component(custom_id, *, user_id=MOD_ID, permissions=ADMINISTRATOR, values=None, message=None) -> dict:
+    interaction = command("x", user_id=user_id, permissions=permissions, interaction_type=3)
+    interaction["data"] = {"custom_id": custom_id, "component_type": 3 if values is not None else 2,
+                           **({"values": values} if values is not None else {})}
+    interaction["message"] = message or {"id": snowflake(), "channel_id": CHANNEL_ID, "content": "",
+                                         "embeds": [], "components": []}
+    return interaction
+
+
+def sub(name, *options) -> dict:
+    return {"type": 1, "name": name, "options": list(options)}
+
+
+def opt(name, value, type_=3) -> dict:
+    return {"name": name, "type": type_, "value": value}
