@@ -1,4 +1,4 @@
-"""Single-message checks. Each has find(text) -> (reason, matched) | None and why_not(text) -> str.
+"""Single-message checks: find(text, message=None) -> (reason, matched) | None, and why_not(text) -> str.
 
 `text` is a MessageText: the content plus its lower-cased and UTF-8 forms, computed once per message.
 """
@@ -7,7 +7,8 @@ import re
 import re2
 
 from app.automod.patterns import (
-    INVITE_CODES, WORD_CHAR, WORD_END, WORD_START, domain_matches, link_hosts, parse_word, re2_options,
+    INVITE_CODES, WORD_CHAR, WORD_END, WORD_START, compile_screen, domain_matches, link_hosts, parse_word,
+    re2_options,
 )
 
 _CUSTOM_EMOJI_OR_MENTION = re.compile(r"<a?:\w+:\d+>|<[@#][!&]?\d+>")
@@ -33,13 +34,15 @@ class BadWords:
         self.exact = {w.text.lower(): w for w in by_kind["exact"] if not w.mid_wildcard}
         self.kinds = [kind for kind, group in by_kind.items() if group]
         self.by_kind = by_kind
-        self.token_sets = {}
+        self.token_regexes = {}
         branches = [_branch(kind, group) for kind, group in by_kind.items() if group]
         # One case-insensitive alternation: a clean message costs one linear RE2 scan, however many words.
-        self.combined = re2.compile("|".join(branches).encode(), re2_options(case_sensitive=False)) if branches else None
+        pattern = "|".join(branches).encode()
+        self.combined = re2.compile(pattern, re2_options(case_sensitive=False)) if branches else None
+        self.screen = compile_screen([pattern], case_sensitive=False) if branches else None
 
-    def find(self, text):
-        if self.combined is None:
+    def find(self, text, message=None):
+        if self.combined is None or (self.screen is not None and self.screen.Match(text.data) is None):
             return None
         match = self.combined.search(text.data)
         if match is None:
@@ -55,21 +58,26 @@ class BadWords:
         return f"none of the {len(self.words)} words appear as whole words (use * for partial matches, e.g. cat*)"
 
     def _word_for(self, kind, token):
-        word = self.exact.get(" ".join(token.lower().split())) if kind == "exact" else None
-        if word is not None:
-            return word
-        hits = self._token_set(kind).Match(token.encode())
-        return self.by_kind[kind][hits[0]] if hits else self.by_kind[kind][0]
+        """Which word of `kind` caught `token`: string tests first, a regex only for inner wildcards."""
+        token = " ".join(token.lower().split())
+        if kind == "exact" and token in self.exact:
+            return self.exact[token]
+        for word in self.by_kind[kind]:
+            if word.mid_wildcard:
+                if self._token_regex(word).fullmatch(token):
+                    return word
+                continue
+            core = word.text.strip("*").lower()
+            if (kind == "prefix" and token.startswith(core)) or (kind == "suffix" and token.endswith(core)) or (
+                kind == "anywhere" and core in token
+            ):
+                return word
+        return self.by_kind[kind][0]  # case folding beyond str.lower(); the match itself is still right
 
-    def _token_set(self, kind):
-        # Built on the first hit of this kind: clean messages never pay for it.
-        if kind not in self.token_sets:
-            token_set = re2.Set.FullMatchSet(re2_options(case_sensitive=False))
-            for word in self.by_kind[kind]:
-                token_set.Add(word.token_pattern().encode())
-            token_set.Compile()
-            self.token_sets[kind] = token_set
-        return self.token_sets[kind]
+    def _token_regex(self, word):
+        if word.text not in self.token_regexes:
+            self.token_regexes[word.text] = re2.compile(word.token_pattern(), re2_options(case_sensitive=False))
+        return self.token_regexes[word.text]
 
 
 def _branch(kind, words):
@@ -87,19 +95,18 @@ class Regexes:
     def __init__(self, patterns):
         self.patterns = list(patterns)
         self.compiled = [re2.compile(p.encode(), re2_options()) for p in self.patterns]
-        self.any = None
-        if self.patterns:
-            # Screen with one scan over all patterns; only a hit pays for finding which one.
-            self.any = re2.compile("|".join(f"(?:{p})" for p in self.patterns).encode(), re2_options())
+        # One scan over all patterns says which match; only a hit pays for a search to get the text.
+        self.screen = compile_screen([p.encode() for p in self.patterns]) if self.patterns else None
 
-    def find(self, text):
-        if self.any is None or self.any.search(text.data) is None:
+    def find(self, text, message=None):
+        if not self.patterns:
             return None
-        for pattern, compiled in zip(self.patterns, self.compiled):
-            match = compiled.search(text.data)
+        hits = range(len(self.patterns)) if self.screen is None else self.screen.Match(text.data)
+        for index in sorted(hits or ()):
+            match = self.compiled[index].search(text.data)
             if match is not None:
                 matched = match.group().decode(errors="replace")
-                return f"matched regex {pattern} with '{matched}'", matched
+                return f"matched regex {self.patterns[index]} with '{matched}'", matched
         return None
 
     def why_not(self, text):
@@ -112,7 +119,7 @@ class Links:
     def __init__(self, config):
         self.allow, self.block = config["allow"], config["block"]
 
-    def find(self, text):
+    def find(self, text, message=None):
         if "://" not in text.content and "www." not in text.lower:
             return None
         for host in link_hosts(text.content):
@@ -136,7 +143,7 @@ class Invites:
     def __init__(self, config):
         self.allowed = {code.lower() for code in config["allow_codes"]}
 
-    def find(self, text):
+    def find(self, text, message=None):
         if "discord" not in text.lower:
             return None
         for code in INVITE_CODES.findall(text.content):
@@ -155,7 +162,7 @@ class Caps:
     def __init__(self, percent, min_length):
         self.percent, self.min_length = percent, min_length
 
-    def find(self, text):
+    def find(self, text, message=None):
         if text.content == text.lower:  # no capitals at all: the common case, decided in C
             return None
         upper, letters = _count_caps(text.content)
@@ -198,6 +205,9 @@ class Mentions:
 
     def find(self, text, message=None):
         if message is None and "@" not in text.content:
+            return None
+        if message is not None and not (message.get("mentions") or message.get("mention_roles")
+                                         or message.get("mention_everyone")) and "mentions" in message:
             return None
         count = self.count(text, message)
         if count > self.limit:

@@ -98,9 +98,9 @@ def _single_violations(compiled, message, text, roles):
     channel_id = str(message.get("channel_id"))
     found = []
     for rule in compiled.single:
-        if rule.exempts(channel_id, roles):
+        if rule.has_exemptions and rule.exempts(channel_id, roles):
             continue
-        hit = rule.check.find(text, message) if rule.type == "mentions" else rule.check.find(text)
+        hit = rule.check.find(text, message)
         if hit:
             found.append(rule.violation(*hit))
     return found
@@ -150,7 +150,7 @@ class _RateWindows:
         found = []
         channel_id = str(message.get("channel_id"))
         for rule in self.rules:
-            if rule.exempts(channel_id, roles):
+            if rule.has_exemptions and rule.exempts(channel_id, roles):
                 continue
             config, limit = rule.rule["config"], rule.rule["threshold"]
             if rule.type == "duplicates":

@@ -28,6 +28,21 @@ def re2_options(case_sensitive=True):
     return options
 
 
+def compile_screen(patterns, case_sensitive=True):
+    """An RE2 Set over byte patterns: one C call says which match, far cheaper than search() per pattern.
+
+    None when RE2 can't build it within its memory budget; callers then search directly.
+    """
+    screen = re2.Set.SearchSet(re2_options(case_sensitive))
+    try:
+        for pattern in patterns:
+            screen.Add(pattern)
+        screen.Compile()
+    except re2.error:
+        return None
+    return screen
+
+
 @dataclass(frozen=True)
 class Word:
     text: str  # as the moderator wrote it, e.g. "f*ck"
