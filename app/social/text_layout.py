@@ -44,8 +44,10 @@ def clean_text(text: str, *, keep_newlines: bool = False) -> str:
         category = unicodedata.category(char)
         if char == "\n":
             kept.append("\n" if keep_newlines else " ")
-        elif category in ("Cc", "Zl", "Zp"):
+        elif char in "\t\r\v\f" or category in ("Zl", "Zp"):
             kept.append(" ")
+        elif category == "Cc":
+            continue
         elif category in ("Cs", "Co", "Cn") or (category == "Cf" and char not in _KEPT_FORMAT_CHARS):
             continue
         elif category.startswith("Z"):
