@@ -78,6 +78,7 @@ def test_links_block_list_allow_list_and_all_links():
     block = [{"type": "links", "config": {"block": ["evil.com"]}}]
     assert fired(block, "see https://cdn.evil.com/x") == ["links"]
     assert fired(block, "see https://notevil.com/x") == []
+    assert fired(block, "is https://EVIL.com, safe?") == ["links"]
     allow = [{"type": "links", "config": {"allow": ["youtube.com"]}}]
     assert fired(allow, "https://www.youtube.com/watch?v=1") == []
     assert fired(allow, "http://example.org") == ["links"]
@@ -164,6 +165,12 @@ def test_duplicates_across_channels_but_not_other_authors():
     batch += [message("Buy my   stuff now", author="2", second=5, message_id="99")]
     flagged = evaluate_batch(compiled, batch)
     assert [(m["id"], v[0].rule_type) for m, v in flagged] == [("12", "duplicates")]
+
+
+def test_bot_messages_do_not_count_towards_spam():
+    compiled = compile_rules([{"type": "spam", "threshold": 2, "config": {"seconds": 10}}])
+    batch = [message(f"tick {i}", author="1", second=i, message_id=str(i + 1), bot=i < 3) for i in range(4)]
+    assert evaluate_batch(compiled, batch) == []
 
 
 def test_duplicates_window_expires():

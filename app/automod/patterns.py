@@ -115,6 +115,6 @@ def link_hosts(text):
     """Hostnames of the links in `text`, lower-cased, without port or www."""
     hosts = []
     for raw in LINK_HOSTS.findall(text):
-        host = raw.split("@")[-1].split(":")[0].rstrip(".").lower()
+        host = raw.split("@")[-1].split(":")[0].rstrip(".,;!*_~").lower()  # sentence punctuation after a link
         hosts.append(host[4:] if host.startswith("www.") else host)
     return hosts
