@@ -7,7 +7,7 @@ Going from level ``L`` to ``L + 1`` takes ``5 * L**2 + 50 * L + 100`` XP:
     level 2 -> 3:   220 XP   (total   475)
     level 3 -> 4:   295 XP   (total   770)
     level 4 -> 5:   380 XP   (total 1 150)
-    level 9 -> 10: 1 000 XP  (total 4 675)
+    level 9 -> 10:  955 XP   (total 4 675)
 
 The total XP needed to reach level ``L`` from zero is the sum of those steps,
 ``5(L-1)L(2L-1)/6 + 25L(L-1) + 100L``. XP itself is never lost by levelling up:
