@@ -4,9 +4,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg2
-import psycopg2.extras
-import psycopg2.pool
+from .errors import DatabaseUnavailable  # noqa: F401  (re-exported for callers)
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
@@ -20,13 +18,12 @@ _pools_lock = threading.Lock()
 _queries: dict = {}
 
 
-class DatabaseUnavailable(Exception):
-    """The database could not be reached or answered too slowly."""
-
-
 # ---------------------------------------------------------------- connections
+# psycopg2 is imported inside the functions that use it: a cold start answering PING never needs it.
 
 def _pool(dsn: str):
+    import psycopg2.extras
+    import psycopg2.pool
     pool = _pools.get(dsn)
     if pool is None:
         with _pools_lock:
@@ -42,6 +39,8 @@ def _pool(dsn: str):
 
 def acquire(dsn: str):
     """A pooled connection; raises DatabaseUnavailable instead of psycopg2 errors."""
+    import psycopg2
+    import psycopg2.pool
     try:
         conn = _pool(dsn).getconn()
     except psycopg2.pool.PoolError as exc:
@@ -55,6 +54,7 @@ def acquire(dsn: str):
 
 
 def release(dsn: str, conn) -> None:
+    import psycopg2.extensions
     broken = bool(conn.closed)
     if not broken:
         try:
@@ -68,6 +68,7 @@ def release(dsn: str, conn) -> None:
 @contextmanager
 def connection(dsn: str):
     """A pooled connection for the block; the caller commits."""
+    import psycopg2
     conn = acquire(dsn)
     try:
         yield conn
@@ -156,6 +157,8 @@ def applied_migrations(conn) -> set:
 
 def migrate(dsn: str, log=print) -> list:
     """Apply pending migrations in order, each in its own transaction; returns the versions applied."""
+    import psycopg2
+    import psycopg2.extras
     applied_now = []
     conn = psycopg2.connect(dsn, connect_timeout=CONNECT_TIMEOUT_S,
                             cursor_factory=psycopg2.extras.RealDictCursor)

@@ -3,3 +3,7 @@
 
 class UserError(Exception):
     """Raised by feature code when the user can act on the message (bad input, missing permission...)."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached or answered too slowly."""

@@ -1,7 +1,7 @@
 """GET / (liveness) and GET /health (database reachable, migrations current, version)."""
 from flask import Blueprint, current_app, jsonify
 
-from . import __version__, db
+from . import __version__
 
 bp = Blueprint("health", __name__)
 
@@ -13,6 +13,7 @@ def liveness():
 
 @bp.get("/health")
 def health():
+    from . import db
     runtime = current_app.extensions["statussync"]
     try:
         with db.connection(runtime.dsn) as conn:

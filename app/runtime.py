@@ -2,7 +2,6 @@
 import random
 from datetime import datetime, timezone
 
-from . import db
 
 
 def utc_now() -> datetime:
@@ -35,7 +34,9 @@ class Runtime:
         return self._deferred
 
     def transaction(self):
+        from . import db
         return db.transaction(self.dsn)
 
     def connection(self):
+        from . import db
         return db.connection(self.dsn)

@@ -9,7 +9,7 @@ import threading
 import time
 from urllib.parse import quote
 
-import requests
+from .errors import DiscordError, explain  # noqa: F401  (re-exported for callers)
 
 log = logging.getLogger(__name__)
 
@@ -19,47 +19,6 @@ REASON_LIMIT = 512
 # Ids that are part of Discord's rate-limit route key ("major parameters").
 _MAJOR = re.compile(r"^/(channels|guilds|webhooks)/(\d+)")
 _ID = re.compile(r"/\d{5,}")
-
-
-class DiscordError(Exception):
-    """Discord answered with an error (or could not be reached: status 0)."""
-
-    def __init__(self, status: int, code: int = 0, message: str = "", retry_after: float = 0.0):
-        super().__init__(f"Discord {status} (code {code}): {message}")
-        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
-
-    def explain(self) -> str:
-        """Plain words a moderator can act on."""
-        return explain(self)
-
-
-_EXPLANATIONS = {
-    50013: "I'm missing a permission for that here. Check that my role has the permission and sits "
-           "above the member's highest role.",
-    50001: "I can't see that channel. Give my role access to it.",
-    10007: "That member isn't in this server (any more).",
-    10013: "Discord doesn't know that user.",
-    10026: "That user isn't banned.",
-    10003: "That channel no longer exists.",
-    10008: "That message no longer exists.",
-    10011: "That role no longer exists.",
-    50007: "Discord won't let me send them a direct message (their DMs are closed).",
-    50034: "Discord only bulk-deletes messages younger than 14 days.",
-}
-
-
-def explain(error: "DiscordError") -> str:
-    if error.code in _EXPLANATIONS:
-        return _EXPLANATIONS[error.code]
-    if error.status == 429:
-        return "Discord is rate-limiting me right now. Try again in a few seconds."
-    if error.status == 0 or error.status >= 500:
-        return "Discord isn't answering properly right now. Try again in a minute."
-    if error.status == 403:
-        return "Discord refused: I'm missing a permission for that."
-    if error.status == 404:
-        return "Discord couldn't find that anymore."
-    return f"Discord refused the request ({error.message or error.status})."
 
 
 def route_key(method: str, path: str) -> str:
@@ -86,6 +45,8 @@ class DiscordClient:
         self._token = bot_token
         self.timeout, self.max_retries, self.max_wait = timeout, max_retries, max_wait
         self._sleep, self._monotonic = sleep, monotonic
+        import requests  # lazily: a cold start answering PING never needs it
+        self._requests = requests
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
         self._buckets: dict = {}
@@ -113,7 +74,7 @@ class DiscordClient:
             waited += self._wait_for_bucket(key)
             try:
                 response = self._send(method, path, json_body, params, files, send_headers)
-            except requests.RequestException as exc:
+            except self._requests.RequestException as exc:
                 if attempt < self.max_retries and method == "GET":
                     self._sleep(0.2 * (attempt + 1))
                     continue

@@ -9,9 +9,8 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from ..db import DatabaseUnavailable
-from ..discord.rest import DiscordError
-from ..errors import UserError
+from ..discord.errors import DiscordError
+from ..errors import DatabaseUnavailable, UserError
 from . import responses as r
 from .context import Context
 

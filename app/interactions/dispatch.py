@@ -1,9 +1,8 @@
 """Dispatch a verified interaction to its declared handler; every failure becomes an ephemeral answer."""
 import logging
 
-from ..db import DatabaseUnavailable
-from ..discord.rest import DiscordError
-from ..errors import UserError
+from ..discord.errors import DiscordError
+from ..errors import DatabaseUnavailable, UserError
 from . import options as opts
 from . import responses as r
 from .context import Context

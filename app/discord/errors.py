@@ -1,0 +1,42 @@
+"""Discord's refusals, and plain words for them (kept apart from rest.py so importing it is cheap)."""
+
+
+class DiscordError(Exception):
+    """Discord answered with an error (or could not be reached: status 0)."""
+
+    def __init__(self, status: int, code: int = 0, message: str = "", retry_after: float = 0.0):
+        super().__init__(f"Discord {status} (code {code}): {message}")
+        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
+
+    def explain(self) -> str:
+        """Plain words a moderator can act on."""
+        return explain(self)
+
+
+_EXPLANATIONS = {
+    50013: "I'm missing a permission for that here. Check that my role has the permission and sits "
+           "above the member's highest role.",
+    50001: "I can't see that channel. Give my role access to it.",
+    10007: "That member isn't in this server (any more).",
+    10013: "Discord doesn't know that user.",
+    10026: "That user isn't banned.",
+    10003: "That channel no longer exists.",
+    10008: "That message no longer exists.",
+    10011: "That role no longer exists.",
+    50007: "Discord won't let me send them a direct message (their DMs are closed).",
+    50034: "Discord only bulk-deletes messages younger than 14 days.",
+}
+
+
+def explain(error: DiscordError) -> str:
+    if error.code in _EXPLANATIONS:
+        return _EXPLANATIONS[error.code]
+    if error.status == 429:
+        return "Discord is rate-limiting me right now. Try again in a few seconds."
+    if error.status == 0 or error.status >= 500:
+        return "Discord isn't answering properly right now. Try again in a minute."
+    if error.status == 403:
+        return "Discord refused: I'm missing a permission for that."
+    if error.status == 404:
+        return "Discord couldn't find that anymore."
+    return f"Discord refused the request ({error.message or error.status})."
