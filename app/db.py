@@ -17,43 +17,68 @@ _pools: dict = {}
 _pools_lock = threading.Lock()
 _queries: dict = {}
 
-
 # ---------------------------------------------------------------- connections
 # psycopg2 is imported inside the functions that use it: a cold start answering PING never needs it.
 
-def _pool(dsn: str):
-    import psycopg2.extras
-    import psycopg2.pool
+
+class _Pool:
+    """Idle connections kept for reuse (a warm Lambda or a server thread reconnects only after an error)."""
+
+    def __init__(self, dsn: str, max_idle: int = 8):
+        self.dsn, self.max_idle = dsn, max_idle
+        self._idle: list = []
+        self._lock = threading.Lock()
+
+    def get(self):
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is not None and not conn.closed:
+            return conn
+        import psycopg2
+        import psycopg2.extras
+        return psycopg2.connect(self.dsn, connect_timeout=CONNECT_TIMEOUT_S,
+                                options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+                                cursor_factory=psycopg2.extras.RealDictCursor)
+
+    def put(self, conn, close: bool = False) -> None:
+        with self._lock:
+            if not close and not conn.closed and len(self._idle) < self.max_idle:
+                self._idle.append(conn)
+                return
+        if not conn.closed:
+            conn.close()
+
+    def close_all(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+def _pool(dsn: str) -> _Pool:
     pool = _pools.get(dsn)
     if pool is None:
         with _pools_lock:
-            pool = _pools.get(dsn)
-            if pool is None:
-                pool = psycopg2.pool.ThreadedConnectionPool(
-                    0, 16, dsn, connect_timeout=CONNECT_TIMEOUT_S,
-                    options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
-                    cursor_factory=psycopg2.extras.RealDictCursor)
-                _pools[dsn] = pool
+            pool = _pools.setdefault(dsn, _Pool(dsn))
     return pool
+
+
+def _unavailable(exc) -> DatabaseUnavailable:
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreachable"
+    return DatabaseUnavailable(first_line)
 
 
 def acquire(dsn: str):
     """A pooled connection; raises DatabaseUnavailable instead of psycopg2 errors."""
     import psycopg2
-    import psycopg2.pool
     try:
-        conn = _pool(dsn).getconn()
-    except psycopg2.pool.PoolError as exc:
-        raise DatabaseUnavailable("connection pool exhausted") from exc
+        return _pool(dsn).get()
     except psycopg2.OperationalError as exc:
-        raise DatabaseUnavailable(str(exc).splitlines()[0] if str(exc) else "unreachable") from exc
-    if conn.closed:
-        _pool(dsn).putconn(conn, close=True)
-        return acquire(dsn)
-    return conn
+        raise _unavailable(exc) from exc
 
 
 def release(dsn: str, conn) -> None:
+    import psycopg2
     import psycopg2.extensions
     broken = bool(conn.closed)
     if not broken:
@@ -62,7 +87,7 @@ def release(dsn: str, conn) -> None:
                 conn.rollback()
         except psycopg2.Error:
             broken = True
-    _pool(dsn).putconn(conn, close=broken)
+    _pool(dsn).put(conn, close=broken)
 
 
 @contextmanager
@@ -73,7 +98,7 @@ def connection(dsn: str):
     try:
         yield conn
     except psycopg2.OperationalError as exc:
-        raise DatabaseUnavailable(str(exc).splitlines()[0] if str(exc) else "unreachable") from exc
+        raise _unavailable(exc) from exc
     finally:
         release(dsn, conn)
 
@@ -93,9 +118,10 @@ def transaction(dsn: str):
 
 def close_pools() -> None:
     with _pools_lock:
-        for pool in _pools.values():
-            pool.closeall()
+        pools = list(_pools.values())
         _pools.clear()
+    for pool in pools:
+        pool.close_all()
 
 
 # ---------------------------------------------------------------- named queries

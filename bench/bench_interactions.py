@@ -116,7 +116,7 @@ def main() -> None:
     bare_setup = BARE_HANDLER + f"\napp = create_bare({public_key!r})"
     app_cold, bare_cold = cold_start(app_setup, seed), cold_start(bare_setup, seed)
     heavy = subprocess.run([sys.executable, "-c", app_setup.replace("\n", ";") + ";import sys;print(sorted("
-                            "m for m in ('stripe','PIL','authlib','boto3','re2','jinja2') if m in sys.modules))"],
+                            "m for m in ('stripe','PIL','authlib','boto3','re2','psycopg2','requests') if m in sys.modules))"],
                            capture_output=True, text=True, cwd=ROOT).stdout.strip()
 
     print(f"{'measure':<34}{'app p50':>10}{'app p99':>10}{'bare p50':>10}{'bare p99':>10}{'ratio':>8}")

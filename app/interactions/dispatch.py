@@ -25,15 +25,14 @@ def failure(interaction_id, exc) -> r.Message:
 
 
 def _claim(ctx) -> bool:
-    """Record the interaction id; False when it was applied before (a replay or a redelivery)."""
+    """Record the interaction id in the handler's transaction; False when it was applied before.
+
+    A concurrent redelivery waits on the id's unique index until the first commits, then sees it.
+    A handler that fails rolls its claim back with its work, so nothing half-applied is marked done.
+    """
     from .. import db
-    with ctx.db.cursor() as cur:
-        # The claim is cheap to lose in a database crash; not waiting for the WAL flush keeps replies fast.
-        cur.execute("SET LOCAL synchronous_commit TO OFF; " + db.sql("interactions.claim"),
-                    {"interaction_id": int(ctx.id), "guild_id": ctx.guild_id, "now": ctx.now})
-        claimed = cur.fetchone() is not None
-    ctx.db.commit()
-    return claimed
+    return db.one(ctx.db, "interactions.claim",
+                  {"interaction_id": int(ctx.id), "guild_id": ctx.guild_id, "now": ctx.now}) is not None
 
 
 def _run_command(ctx, commands):
