@@ -51,3 +51,34 @@ def test_a_public_key_that_is_not_hex_is_refused():
                                  "DISCORD_BOT_TOKEN": "t", "SECRET_KEY": "s"})
     with pytest.raises(ConfigError, match="64 hex"):
         check(settings)
+
+
+def cli(database_url, *args):
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url,
+           "DISCORD_APPLICATION_ID": "100000000000000001", "DISCORD_PUBLIC_KEY": "ab" * 32,
+           "DISCORD_BOT_TOKEN": "t", "SECRET_KEY": "s", "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10"}
+    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_premium_can_be_granted_and_revoked_by_hand(clean_db):
+    granted = cli(clean_db, "grant-premium", "810000000000000001", "pro", "--days", "30")
+    assert granted.returncode == 0, granted.stderr
+    assert "guild 810000000000000001 now has pro until" in granted.stdout
+    conn = psycopg2.connect(clean_db)
+    with conn.cursor() as cur:
+        cur.execute("SELECT tier, status, source FROM premium_subscriptions")
+        assert cur.fetchall() == [("pro", "active", "manual")]
+    revoked = cli(clean_db, "revoke-premium", "810000000000000001")
+    assert "revoked manual premium" in revoked.stdout
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM premium_subscriptions")
+        assert cur.fetchone()[0] == 0
+    conn.close()
+
+
+def test_jobs_run_by_name_and_an_unknown_job_lists_the_known_ones(clean_db):
+    pruned = cli(clean_db, "job", "prune")
+    assert pruned.returncode == 0 and "processed interaction id(s)" in pruned.stdout
+    unknown = cli(clean_db, "job", "nope")
+    assert unknown.returncode != 0 and "unknown job 'nope'" in unknown.stderr and "prune" in unknown.stderr
