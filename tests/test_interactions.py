@@ -39,6 +39,13 @@ def finish_slow(ctx, word):
     return ctx.reply(f"slow work {word} for <@{ctx.user.id}>")
 
 
+@probe.subcommand("slowwrite", "Take a while to apply")
+def probe_slowwrite(ctx):
+    time.sleep(0.3)
+    calls.append(("slowwrite", ctx.id))
+    return ctx.reply("applied")
+
+
 @probe.subcommand("boom", "A bug")
 def probe_boom(ctx):
     raise RuntimeError("secret internals")
@@ -166,6 +173,27 @@ def test_the_same_interaction_is_applied_once(discord):
     assert first["data"]["content"] == "count=5 label=None"
     assert "already handled" in second["data"]["content"] and second["data"]["flags"] == 64
     assert len([c for c in calls[before:] if c[1] == interaction["id"]]) == 1
+
+
+def test_a_redelivery_while_the_first_is_still_running_is_applied_once(app, signing_key):
+    interaction = ix.command("probe", [ix.sub("slowwrite")])
+    answers = []
+
+    def deliver():
+        answers.append(ix.DiscordSide(app.test_client(), signing_key).send(interaction)["data"]["content"])
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(answers) == ["This interaction was already handled.", "applied"]
+    assert calls.count(("slowwrite", interaction["id"])) == 1
+
+
+def test_oversized_bodies_are_refused_with_json(discord):
+    response = discord.post(b"x" * (5 * 1024 * 1024))
+    assert response.status_code == 413 and "error" in response.get_json()
 
 
 def test_a_bug_gives_a_generic_reply_with_a_reference_and_no_details(discord, caplog):
