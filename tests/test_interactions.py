@@ -36,6 +36,7 @@ def probe_slow(ctx):
 
 
 def finish_slow(ctx, word):
+    ctx.follow_up(ctx.reply("halfway there", ephemeral=True))
     return ctx.reply(f"slow work {word} for <@{ctx.user.id}>")
 
 
@@ -44,6 +45,16 @@ def probe_slowwrite(ctx):
     time.sleep(0.3)
     calls.append(("slowwrite", ctx.id))
     return ctx.reply("applied")
+
+
+@probe.subcommand("slowfail", "Fail later, in a way the user can fix")
+def probe_slowfail(ctx):
+    return ctx.defer(fail_slow)
+
+
+def fail_slow(ctx):
+    from app.errors import UserError
+    raise UserError("That image is too large: 8 MB at most.")
 
 
 @probe.subcommand("boom", "A bug")
@@ -214,6 +225,18 @@ def test_deferred_work_edits_the_original_reply(discord, fake_discord, runtime):
     assert len(edits) == 1
     assert edits[0].json["content"] == f"slow work done for <@{ix.MOD_ID}>"
     spec.validate_recorded(edits[0])
+    follow_ups = fake_discord.find("POST", rf"/webhooks/{ix.BOT_ID}/{interaction['token']}")
+    assert [f.json["content"] for f in follow_ups] == ["halfway there"]
+    assert follow_ups[0].json["flags"] == 64
+    spec.validate_recorded(follow_ups[0])
+
+
+def test_deferred_work_that_fails_tells_the_user_instead_of_thinking_forever(discord, fake_discord, runtime):
+    interaction = ix.command("probe", [ix.sub("slowfail")])
+    assert discord.send(interaction) == {"type": 5, "data": {}}
+    assert runtime.deferred.wait(10)
+    edit = fake_discord.find("PATCH", rf"/webhooks/{ix.BOT_ID}/{interaction['token']}/messages/@original")[0]
+    assert edit.json["content"] == "That image is too large: 8 MB at most."
 
 
 def test_autocomplete_suggests(discord):

@@ -112,6 +112,10 @@ class Context:
         """Edit the message whose button or menu was used."""
         return r.Message(content, update=True, **kw)
 
+    def follow_up(self, message: r.Message) -> dict:
+        """Send another message after the first answer (from deferred work); returns Discord's message."""
+        return self.discord.follow_up(self.token, message.body(), files=message.files or None)
+
     def modal(self, custom_id, title, components) -> r.Modal:
         return r.Modal(custom_id, title, components)
 
