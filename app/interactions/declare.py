@@ -9,6 +9,8 @@ Invalid declarations raise DeclarationError at import, not at Discord.
 """
 import re
 
+from .components import ComponentRoute, DeclarationError, component, custom_id, modal  # noqa: F401 (one import for features)
+
 NAME_RE = re.compile(r"^[-_\w]{1,32}$")
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
@@ -20,10 +22,6 @@ GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2
 GUILD_ONLY = (GUILD,)
 INSTALL_GUILD = 0
 MAX_INTEGER = 2 ** 53
-
-
-class DeclarationError(Exception):
-    """A command declaration Discord would reject."""
 
 
 def _check_name(name: str, what: str) -> None:
@@ -244,35 +242,3 @@ class SlashCommand(_Parent):
             if isinstance(node, Subcommand):
                 return node.handler, node.options, given, " ".join(path)
         return None
-
-
-class ComponentRoute:
-    """Routes a custom_id `prefix:arg:arg` (buttons, selects, modals) to a handler(ctx, *args)."""
-
-    def __init__(self, prefix, handler, kind):
-        if not re.match(r"^[a-z0-9_-]{1,32}$", prefix):
-            raise DeclarationError(f"component prefix {prefix!r} must be 1-32 of a-z 0-9 _ -")
-        self.prefix, self.handler, self.kind = prefix, handler, kind
-
-
-def component(prefix):
-    """Declare the handler of buttons and select menus whose custom_id starts with `prefix:`."""
-    def register(handler):
-        handler.component_route = ComponentRoute(prefix, handler, "component")
-        return handler
-    return register
-
-
-def modal(prefix):
-    """Declare the handler of submitted modals whose custom_id starts with `prefix:`."""
-    def register(handler):
-        handler.component_route = ComponentRoute(prefix, handler, "modal")
-        return handler
-    return register
-
-
-def custom_id(prefix: str, *args) -> str:
-    value = ":".join([prefix, *map(str, args)])
-    if len(value) > 100:
-        raise ValueError("custom_id over 100 characters")
-    return value

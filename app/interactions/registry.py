@@ -1,5 +1,6 @@
 """The set of declared commands and component routes the dispatcher consults."""
-from .declare import ComponentRoute, DeclarationError, SlashCommand
+from .components import ComponentRoute, DeclarationError
+from .declare import SlashCommand
 
 
 class CommandSet:
