@@ -263,6 +263,14 @@ class FakeDiscord:
             self._guild(str(guild_id))["audit"].append(entry)
         return dict(entry)
 
+    def add_automod_rule(self, guild_id, rule):
+        """An AutoMod rule someone else made (a moderator or another bot): pass its creator_id."""
+        stored = {"id": self.next_snowflake(), "guild_id": str(guild_id), "event_type": 1, "enabled": True,
+                  "actions": [], "exempt_roles": [], "exempt_channels": [], **rule}
+        with self._lock:
+            self._guild(str(guild_id))["automod"][stored["id"]] = _rule_as_stored(stored)
+        return copy.deepcopy(stored)
+
     def close_dms(self, user_id):
         """The user has DMs from server members turned off: sending to them answers 403 50007."""
         self._dms_closed.add(str(user_id))

@@ -1,0 +1,130 @@
+"""python -m app job scan: read the new messages of every guild that wants them, judge them, hand them on.
+
+Per guild: one channel list; per channel whose last_message_id is past its cursor, the new messages
+(`after=cursor`, 100 per page, at most MAX_PAGES pages a run). Automod judges and acts, the scan
+consumers (app/scanning.py) get what remains, and the cursor advances in the same transaction.
+"""
+import logging
+
+from .. import db
+from ..automod import compile_rules
+from ..automod.enforce import enforce
+from ..automod.store import has_enabled_rules, load_rules
+from ..discord.errors import DiscordError
+from ..scanning import human_messages, load_consumers
+from . import job
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+MAX_PAGES = 5  # per channel per run; the rest waits for the next run behind the cursor
+GUILD_PAGE = 200
+MESSAGE_CHANNEL_TYPES = (0, 2, 5, 13)  # text, voice (text chat), announcement, stage
+
+
+@job("scan")
+def scan(runtime) -> str:
+    consumers = load_consumers()
+    totals = {"guilds": 0, "channels": 0, "messages": 0, "flagged": 0, "skipped": 0}
+    for guild in bot_guilds(runtime.discord):
+        scan_guild(runtime, guild["id"], consumers, totals)
+    return (f"scanned {totals['guilds']} guild(s), {totals['channels']} channel(s), {totals['messages']} new "
+            f"message(s); {totals['flagged']} flagged; {totals['skipped']} channel(s) skipped")
+
+
+def bot_guilds(discord):
+    after = "0"
+    while True:
+        page = discord.get("/users/@me/guilds", params={"limit": GUILD_PAGE, "after": after}) or []
+        yield from page
+        if len(page) < GUILD_PAGE:
+            return
+        after = max((g["id"] for g in page), key=int)
+
+
+def scan_guild(runtime, guild_id, consumers, totals):
+    with runtime.transaction() as conn:
+        automod = has_enabled_rules(conn, guild_id)
+        wanting = [c for c in consumers if c.wants_guild(conn, guild_id)]
+        compiled = compile_rules(load_rules(conn, guild_id)) if automod else None
+        cursors = {str(r["channel_id"]): r["last_message_id"]
+                   for r in db.all_rows(conn, "automod.cursors", {"guild_id": int(guild_id)})}
+    if not automod and not wanting:
+        return
+    totals["guilds"] += 1
+    try:
+        channels = runtime.discord.get(f"/guilds/{guild_id}/channels") or []
+    except DiscordError as error:
+        log.warning("guild %s: channel list unavailable, skipped this run: %s", guild_id, error)
+        return
+    roles_cache = {}
+    for channel in channels:
+        last = channel.get("last_message_id")
+        if channel.get("type") not in MESSAGE_CHANNEL_TYPES or not last:
+            continue
+        cursor = cursors.get(str(channel["id"]))
+        if cursor is None:
+            start_cursor(runtime, guild_id, channel["id"], last)
+        elif int(last) > cursor:
+            totals["channels"] += 1
+            scan_channel(runtime, guild_id, channel["id"], cursor, int(last), compiled, wanting, roles_cache, totals)
+
+
+def start_cursor(runtime, guild_id, channel_id, last_message_id):
+    """A channel seen for the first time is judged from now on, not from its history."""
+    with runtime.transaction() as conn:
+        db.run(conn, "automod.start_cursor", {"guild_id": int(guild_id), "channel_id": int(channel_id),
+                                              "last_message_id": int(last_message_id), "now": runtime.clock()})
+
+
+def fetch_new_messages(discord, channel_id, cursor):
+    """Messages after `cursor`, oldest first, and whether every message up to now was read."""
+    messages, after = [], cursor
+    for _ in range(MAX_PAGES):
+        page = discord.get(f"/channels/{channel_id}/messages", params={"after": str(after), "limit": PAGE_SIZE}) or []
+        messages += page
+        if len(page) < PAGE_SIZE:
+            return sorted(messages, key=lambda m: int(m["id"])), True
+        after = max(int(m["id"]) for m in page)
+    return sorted(messages, key=lambda m: int(m["id"])), False
+
+
+def scan_channel(runtime, guild_id, channel_id, cursor, last_seen, compiled, consumers, roles_cache, totals):
+    try:
+        messages, complete = fetch_new_messages(runtime.discord, channel_id, cursor)
+    except DiscordError as error:
+        totals["skipped"] += 1
+        why = {403: "I can't read it", 404: "it was deleted"}.get(error.status, "Discord didn't answer properly")
+        log.warning("guild %s channel %s skipped (%s); its cursor stays at %s: %s", guild_id, channel_id, why, cursor, error)
+        return
+    newest = max([int(m["id"]) for m in messages], default=cursor)
+    if complete:  # everything up to the listed last message was read (it may have been deleted since)
+        newest = max(newest, last_seen)
+    now = runtime.clock()
+    with runtime.transaction() as conn:
+        moved = db.run(conn, "automod.advance_cursor", {"guild_id": int(guild_id), "channel_id": int(channel_id),
+                                                        "last_message_id": newest, "expected": cursor, "now": now})
+        if not moved:  # another run judged this batch first
+            return
+        deleted = set()
+        if compiled is not None and messages:
+            roles_of = member_roles(runtime.discord, guild_id, roles_cache)
+            deleted, counts = enforce(runtime.discord, conn, guild_id, str(channel_id), messages, compiled, roles_of, now)
+            totals["flagged"] += counts["flagged"]
+        kept = [m for m in human_messages(messages) if m["id"] not in deleted]
+        for consumer in consumers:
+            consumer.consume(runtime, conn, str(guild_id), str(channel_id), kept, now)
+    totals["messages"] += len(messages)
+
+
+def member_roles(discord, guild_id, cache):
+    """roles_of(user_id) for exempt-role checks: one member fetch per author per run."""
+    def roles_of(user_id):
+        if user_id not in cache:
+            try:
+                cache[user_id] = (discord.get(f"/guilds/{guild_id}/members/{user_id}") or {}).get("roles") or []
+            except DiscordError as error:
+                log.info("guild %s: roles of %s unknown (%s); judged without exemptions", guild_id, user_id, error)
+                cache[user_id] = []
+        return cache[user_id]
+    return roles_of
