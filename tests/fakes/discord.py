@@ -1122,6 +1122,7 @@ def _read_body(request, content_type):
 def _handler_for(fake):
     class DiscordHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in two writes; don't wait for a delayed ACK
 
         def log_message(self, *args):
             pass
