@@ -24,7 +24,7 @@ def warn_member(ctx, user, reason):
     checks = checked(ctx, user, perms.MODERATE_MEMBERS, "warn")
     outcome = take_action(ctx.discord, ctx.db, action="warn", guild_id=ctx.guild_id, user_id=user.id,
                           moderator_id=ctx.user.id, reason=reason, now=ctx.now)
-    settings = guild_settings.load_section(ctx.db, ctx.guild_id, "moderation")
+    settings = outcome.settings["moderation"]
     if settings["escalation"]:
         _, note = escalation.escalate(ctx.discord, ctx.db, guild_id=ctx.guild_id, user_id=user.id,
                                       bot_id=ctx.discord.application_id, bot_bits=ctx.app_permissions, now=ctx.now,

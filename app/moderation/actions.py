@@ -19,6 +19,7 @@ DM_VERBS = {"ban": "banned from", "kick": "kicked from"}
 class Outcome:
     case: dict
     notes: list = field(default_factory=list)  # side problems in plain words (DM closed, mod log failed...)
+    settings: dict = field(default_factory=dict)  # the guild's settings as they were for this action
 
 
 def _act(discord, action, guild_id, user_id, reason, until, delete_seconds):
@@ -66,4 +67,4 @@ def take_action(discord, conn, *, action: str, guild_id, user_id, moderator_id, 
                        source=source, details=details, active=action == "ban" and until is not None)
     conn.commit()  # Discord has acted: the record must survive whatever happens next
     notes.append(modlog.post_case(discord, settings["modlog"]["channel_id"], case))
-    return Outcome(case, [n for n in notes if n])
+    return Outcome(case, [n for n in notes if n], settings)
