@@ -19,13 +19,13 @@ import app
 CONSUMER_MODULE = "scan_consumer"
 
 
-def load_consumers():
-    """Every app/<package>/scan_consumer.py, imported, in package-name order."""
+def load_consumers(package=app):
+    """Every <package>/<subpackage>/scan_consumer.py (app's by default), imported, in name order."""
     consumers = []
-    for info in sorted(pkgutil.iter_modules(app.__path__), key=lambda i: i.name):
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
         if not info.ispkg:
             continue
-        name = f"{app.__name__}.{info.name}.{CONSUMER_MODULE}"
+        name = f"{package.__name__}.{info.name}.{CONSUMER_MODULE}"
         if importlib.util.find_spec(name) is None:
             continue
         consumers.append(importlib.import_module(name))

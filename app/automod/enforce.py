@@ -16,34 +16,44 @@ ALERT_EMBEDS_PER_MESSAGE = 10
 AUDIT_REASON = "StatusSync automod"
 
 
-def enforce(discord, conn, guild_id, channel_id, messages, compiled, roles_of, now):
-    """Judge `messages` (oldest first) and act; returns (ids of deleted messages, counts by action)."""
-    flagged = evaluate_batch(compiled, messages, roles_of)
-    counts = {"flagged": len(flagged), "deleted": 0, "warned": 0, "timed_out": 0, "alerted": 0}
-    doomed, punished, alerts = [], {}, {}
-    for message, violations in flagged:
-        if any(v.action in DELETING_ACTIONS for v in violations):
-            doomed.append(message["id"])
-        for violation in violations:
-            author = str(message["author"]["id"])
-            if violation.action in ("warn", "timeout"):
-                punished.setdefault((author, violation.action, violation.rule_type), (message, violation))
-            elif violation.action == "alert" and violation.alert_channel_id:
-                alerts.setdefault(violation.alert_channel_id, []).append((message, violation))
-    deleted = delete_messages(discord, channel_id, doomed, now)
-    counts["deleted"] = len(deleted)
-    for (author, action, _), (message, violation) in punished.items():
+class Verdict:
+    """What the scan decided about a batch, before anything is done on Discord."""
+
+    def __init__(self, flagged):
+        self.flagged = len(flagged)
+        self.doomed, self.punished, self.alerts = [], {}, {}
+        for message, violations in flagged:
+            if any(v.action in DELETING_ACTIONS for v in violations):
+                self.doomed.append(message["id"])
+            for violation in violations:
+                author = str(message["author"]["id"])
+                if violation.action in ("warn", "timeout"):  # once per member, action and rule in a batch
+                    self.punished.setdefault((author, violation.action, violation.rule_type), (message, violation))
+                elif violation.action == "alert" and violation.alert_channel_id:
+                    self.alerts.setdefault(violation.alert_channel_id, []).append((message, violation))
+
+
+def judge(compiled, messages, roles_of):
+    """Pure: the verdict on `messages` (oldest first); nothing is sent or written."""
+    return Verdict(evaluate_batch(compiled, messages, roles_of))
+
+
+def act(discord, conn, guild_id, channel_id, verdict, now):
+    """Carry out a verdict: deletions, timeouts and cases, alerts. Returns counts by action."""
+    counts = {"flagged": verdict.flagged, "deleted": 0, "warned": 0, "timed_out": 0, "alerted": 0}
+    counts["deleted"] = len(delete_messages(discord, channel_id, verdict.doomed, now))
+    for (author, action, _), (message, violation) in verdict.punished.items():
         if punish(discord, conn, guild_id, author, message, violation, now):
             counts["warned" if action == "warn" else "timed_out"] += 1
-    for alert_channel, items in alerts.items():
+    for alert_channel, items in verdict.alerts.items():
         counts["alerted"] += post_alerts(discord, guild_id, alert_channel, items)
-    return deleted, counts
+    return counts
 
 
 def delete_messages(discord, channel_id, message_ids, now):
     """Bulk delete what is young enough (≤100 per call), single DELETE otherwise; vanished ones are skipped."""
     young = [i for i in message_ids if now - created_at(i) < BULK_DELETE_AGE]
-    old = [i for i in message_ids if i not in young]
+    old = [i for i in message_ids if now - created_at(i) >= BULK_DELETE_AGE]
     deleted, singles = set(), list(old)
     for start in range(0, len(young), BULK_DELETE_MAX):
         chunk = young[start:start + BULK_DELETE_MAX]

@@ -8,7 +8,7 @@ import logging
 
 from .. import db
 from ..automod import compile_rules
-from ..automod.enforce import enforce
+from ..automod.enforce import act, judge
 from ..automod.store import has_enabled_rules, load_rules
 from ..discord.errors import DiscordError
 from ..scanning import human_messages, load_consumers
@@ -24,7 +24,8 @@ MESSAGE_CHANNEL_TYPES = (0, 2, 5, 13)  # text, voice (text chat), announcement, 
 
 @job("scan")
 def scan(runtime) -> str:
-    consumers = load_consumers()
+    consumers = runtime.settings.get("SCAN_CONSUMERS")  # tests plug their own in
+    consumers = load_consumers() if consumers is None else consumers
     totals = {"guilds": 0, "channels": 0, "messages": 0, "flagged": 0, "skipped": 0}
     for guild in bot_guilds(runtime.discord):
         scan_guild(runtime, guild["id"], consumers, totals)
@@ -68,6 +69,9 @@ def scan_guild(runtime, guild_id, consumers, totals):
         elif int(last) > cursor:
             totals["channels"] += 1
             scan_channel(runtime, guild_id, channel["id"], cursor, int(last), compiled, wanting, roles_cache, totals)
+    for consumer in wanting:  # optional hook: work that must follow the commit (e.g. level-up roles)
+        if hasattr(consumer, "after_commit"):
+            consumer.after_commit(runtime, str(guild_id))
 
 
 def start_cursor(runtime, guild_id, channel_id, last_message_id):
@@ -101,19 +105,20 @@ def scan_channel(runtime, guild_id, channel_id, cursor, last_seen, compiled, con
     if complete:  # everything up to the listed last message was read (it may have been deleted since)
         newest = max(newest, last_seen)
     now = runtime.clock()
+    # Order: judge (pure), consumers' writes and the cursor, then act on Discord, then commit. A crash
+    # before the actions rolls everything back, so the rerun judges the same batch afresh, once.
+    verdict = judge(compiled, messages, member_roles(runtime.discord, guild_id, roles_cache)) if compiled is not None and messages else None
+    doomed = set(verdict.doomed) if verdict else set()
     with runtime.transaction() as conn:
         moved = db.run(conn, "automod.advance_cursor", {"guild_id": int(guild_id), "channel_id": int(channel_id),
                                                         "last_message_id": newest, "expected": cursor, "now": now})
         if not moved:  # another run judged this batch first
             return
-        deleted = set()
-        if compiled is not None and messages:
-            roles_of = member_roles(runtime.discord, guild_id, roles_cache)
-            deleted, counts = enforce(runtime.discord, conn, guild_id, str(channel_id), messages, compiled, roles_of, now)
-            totals["flagged"] += counts["flagged"]
-        kept = [m for m in human_messages(messages) if m["id"] not in deleted]
+        kept = [m for m in human_messages(messages) if m["id"] not in doomed]
         for consumer in consumers:
             consumer.consume(runtime, conn, str(guild_id), str(channel_id), kept, now)
+        if verdict:
+            totals["flagged"] += act(runtime.discord, conn, guild_id, str(channel_id), verdict, now)["flagged"]
     totals["messages"] += len(messages)
 
 
