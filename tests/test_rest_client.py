@@ -96,3 +96,16 @@ def test_the_token_never_shows_in_the_client_repr():
 def test_route_keys_keep_major_ids_and_fold_the_others():
     assert route_key("PUT", "/guilds/1234567/bans/7654321") == "PUT /guilds/1234567/bans/:id"
     assert route_key("GET", "/users/7654321") == "GET /users/:id"
+
+
+def test_cached_get_reuses_an_answer_for_its_ttl_then_asks_again(fake_discord):
+    fake_discord.add_guild(GUILD, OWNER)
+    clock = [100.0]
+    client = DiscordClient(fake_discord.base_url, BOT_TOKEN, BOT_ID, sleep=lambda s: None, monotonic=lambda: clock[0])
+    first = client.cached_get(f"/guilds/{GUILD}", ttl=10)
+    clock[0] += 5
+    assert client.cached_get(f"/guilds/{GUILD}", ttl=10) == first
+    assert len(fake_discord.find("GET", rf"/guilds/{GUILD}")) == 1
+    clock[0] += 6
+    client.cached_get(f"/guilds/{GUILD}", ttl=10)
+    assert len(fake_discord.find("GET", rf"/guilds/{GUILD}")) == 2

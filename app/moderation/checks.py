@@ -16,7 +16,7 @@ class Guild:
 
 
 def fetch_bot_roles(discord, guild_id) -> list:
-    member = discord.get(f"/guilds/{guild_id}/members/{discord.application_id}")
+    member = discord.cached_get(f"/guilds/{guild_id}/members/{discord.application_id}")
     return list(member.get("roles") or [])
 
 

@@ -50,7 +50,7 @@ def check_request(discord, *, guild_id, invoker, invoker_bits, bot_bits, target,
             discord.get(f"/users/{target.id}")  # an id Discord doesn't know answers 10013, explained
     # The two lookups are independent: asking both at once keeps a command's answer well inside 3 s.
     bot_roles = _lookups().submit(fetch_bot_roles, discord, guild_id)
-    raw = discord.get(f"/guilds/{guild_id}")
+    raw = discord.cached_get(f"/guilds/{guild_id}")
     guild = Guild(raw)
     check_hierarchy(guild, invoker_id=invoker.id, invoker_roles=invoker.roles, target_id=target.id,
                     target_roles=(member or {}).get("roles"), bot_id=discord.application_id,
