@@ -8,36 +8,18 @@ its own throwaway database.
 """
 import argparse
 import json
-import os
 import statistics
-import sys
 import time
-import uuid
 from datetime import datetime, timezone
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _common import throwaway_database
+from nacl.signing import SigningKey
 
-import psycopg2  # noqa: E402
-from nacl.signing import SigningKey  # noqa: E402
+from app import create_app, db, guild_settings
+from tests import interactions as ix
+from tests.fakes.discord import FakeDiscord
 
-from app import create_app, db, guild_settings  # noqa: E402
-from tests import interactions as ix  # noqa: E402
-from tests.fakes.discord import FakeDiscord  # noqa: E402
-
-SERVER_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or \
-    "postgresql://postgres@127.0.0.1:5432/postgres"
 MODLOG, MOD_ROLE, LOW_ROLE, BOT_ROLE = "860000000000000006", "700000000000000005", "700000000000000001", "700000000000000020"
-
-
-def throwaway_database():
-    name = f"statussync_bench_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(SERVER_URL, connect_timeout=5)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    return admin, name, urlunsplit(urlsplit(SERVER_URL)._replace(path=f"/{name}"))
 
 
 def fake_guild(fake):
@@ -55,44 +37,43 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=300)
     args = parser.parse_args()
-    admin, name, url = throwaway_database()
     fake = FakeDiscord(application_id=ix.BOT_ID, bot_token="bench-token").start()
     try:
-        db.migrate(url, log=lambda line: None)
-        member = fake_guild(fake)
-        key = SigningKey.generate()
-        app = create_app({"DATABASE_URL": url, "DISCORD_APPLICATION_ID": ix.BOT_ID, "DISCORD_BOT_TOKEN": "bench-token",
-                          "DISCORD_PUBLIC_KEY": key.verify_key.encode().hex(), "DISCORD_API_BASE": fake.base_url,
-                          "DISCORD_CDN_BASE": fake.cdn_url, "SECRET_KEY": "bench"})
-        with db.transaction(url) as conn:
-            guild_settings.update(conn, ix.GUILD_ID, "modlog", {"channel_id": MODLOG}, datetime.now(timezone.utc))
-        side = ix.DiscordSide(app.test_client(), key)
-        resolved = {"users": {ix.MEMBER_ID: member["user"]},
-                    "members": {ix.MEMBER_ID: {k: v for k, v in member.items() if k != "user"}}}
-        timings = []
-        for i in range(args.runs + 20):
-            body = json.dumps(ix.command("warn", [ix.opt("user", ix.MEMBER_ID, 6), ix.opt("reason", f"bench {i}")],
-                                         permissions=1 << 40, roles=[MOD_ROLE], resolved=resolved)).encode()
-            started = time.perf_counter()
-            response = side.post(body)
-            elapsed = time.perf_counter() - started
-            assert response.status_code == 200 and "Warned" in response.get_data(as_text=True), response.get_data()
-            if i >= 20:  # warm-up: connection pool, imports, query cache
-                timings.append(elapsed * 1000)
-        with db.connection(url) as conn, conn.cursor() as cur:
-            cur.execute("SELECT count(*) AS n FROM mod_cases")
-            recorded = cur.fetchone()["n"]
-        posts = len(fake.find("POST", rf"/channels/{MODLOG}/messages"))
-        timings.sort()
-        p50, p99 = statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
-        print(f"/warn end to end: {len(timings)} runs, p50 {p50:.2f} ms, p99 {p99:.2f} ms "
-              f"(target p50 ≤ 5 ms: {'met' if p50 <= 5 else 'missed'}); {recorded} cases, {posts} mod-log posts")
+        with throwaway_database() as url:
+            measure_warn(fake, url, args.runs)
     finally:
-        db.close_pools()
         fake.stop()
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+
+
+def measure_warn(fake, url, runs):
+    member = fake_guild(fake)
+    key = SigningKey.generate()
+    app = create_app({"DATABASE_URL": url, "DISCORD_APPLICATION_ID": ix.BOT_ID, "DISCORD_BOT_TOKEN": "bench-token",
+                      "DISCORD_PUBLIC_KEY": key.verify_key.encode().hex(), "DISCORD_API_BASE": fake.base_url,
+                      "DISCORD_CDN_BASE": fake.cdn_url, "SECRET_KEY": "bench"})
+    with db.transaction(url) as conn:
+        guild_settings.update(conn, ix.GUILD_ID, "modlog", {"channel_id": MODLOG}, datetime.now(timezone.utc))
+    side = ix.DiscordSide(app.test_client(), key)
+    resolved = {"users": {ix.MEMBER_ID: member["user"]},
+                "members": {ix.MEMBER_ID: {k: v for k, v in member.items() if k != "user"}}}
+    timings = []
+    for i in range(runs + 20):
+        body = json.dumps(ix.command("warn", [ix.opt("user", ix.MEMBER_ID, 6), ix.opt("reason", f"bench {i}")],
+                                     permissions=1 << 40, roles=[MOD_ROLE], resolved=resolved)).encode()
+        started = time.perf_counter()
+        response = side.post(body)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200 and "Warned" in response.get_data(as_text=True), response.get_data()
+        if i >= 20:  # warm-up: connection pool, imports, query cache
+            timings.append(elapsed * 1000)
+    with db.connection(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) AS n FROM mod_cases")
+        recorded = cur.fetchone()["n"]
+    posts = len(fake.find("POST", rf"/channels/{MODLOG}/messages"))
+    timings.sort()
+    p50, p99 = statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
+    print(f"/warn end to end: {len(timings)} runs, p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+          f"(target p50 ≤ 5 ms: {'met' if p50 <= 5 else 'missed'}); {recorded} cases, {posts} mod-log posts")
 
 
 if __name__ == "__main__":
