@@ -184,3 +184,20 @@ def test_weekly_job_closes_last_week_once_and_announces_the_winners(runtime, fak
     assert len(posts) == 1
     assert posts[0].json["content"].index(BOB) < posts[0].json["content"].index(ALICE)
     spec.validate_recorded(posts[0])
+
+
+def test_the_scan_job_feeds_xp_and_delivers_the_reward_after_its_commit(runtime, fake_discord, clean_db):
+    from app.jobs.scan import scan
+
+    _level_up_guild(fake_discord, runtime, announce=False)
+    fake_discord.add_message(LEVEL_CHANNEL, fake_discord.next_snowflake(), ALICE, "before")
+    scan(runtime)  # the first scan only sets the channel's cursor
+    start = datetime.now(timezone.utc) - timedelta(minutes=10)
+    for n in range(7):
+        fake_discord.add_message(LEVEL_CHANNEL, fake_discord.next_snowflake(), ALICE, f"hello {n}",
+                                 timestamp=(start + timedelta(seconds=61 * n)).isoformat())
+    scan(runtime)
+    scan(runtime)
+    members, _ = xp_rows(clean_db)
+    assert members[ALICE][1:] == (1, 7)
+    assert len(fake_discord.find("PUT", rf"/guilds/{ix.GUILD_ID}/members/{ALICE}/roles/{REWARD_ROLE}")) == 1

@@ -50,12 +50,13 @@ def _announce(runtime, level_up, settings) -> None:
         log.warning("level-up announcement in %s failed: %s", channel_id, error)
 
 
-def deliver(runtime, limit: int = 500) -> int:
-    """Deliver up to `limit` pending level-ups; returns how many were finished."""
+def deliver(runtime, guild_id=None, limit: int = 500) -> int:
+    """Deliver up to `limit` pending level-ups (of one guild, or all); returns how many were finished."""
     finished, after_id = 0, 0
     for _ in range(limit):
         with runtime.transaction() as conn:
-            level_up = db.one(conn, "xp.pending_level_up", {"after_id": after_id})
+            level_up = db.one(conn, "xp.pending_level_up", {"after_id": after_id,
+                                                            "guild_id": int(guild_id) if guild_id else None})
             if level_up is None:
                 break
             after_id = level_up["id"]

@@ -20,4 +20,4 @@ def consume(runtime, conn, guild_id: str, channel_id: str, messages: list, now) 
 
 def after_commit(runtime, guild_id: str | None = None) -> None:
     from app.social import level_rewards
-    level_rewards.deliver(runtime)
+    level_rewards.deliver(runtime, guild_id)

@@ -71,6 +71,7 @@ WHERE guild_id = %(guild_id)s AND week_start = %(week_start)s AND xp > 0;
 -- One undelivered level-up, locked; SKIP LOCKED lets two job runs share the queue without doubling.
 SELECT id, guild_id, user_id, old_level, new_level, channel_id, attempts FROM xp_level_ups
 WHERE delivered_at IS NULL AND id > %(after_id)s
+  AND (%(guild_id)s::bigint IS NULL OR guild_id = %(guild_id)s::bigint)
 ORDER BY id
 LIMIT 1
 FOR UPDATE SKIP LOCKED;
