@@ -25,6 +25,10 @@ def weekly(event, context):
     return _run("weekly")
 
 
+def levelups(event, context):
+    return _run("levelups")
+
+
 def premium(event, context):
     return _run("premium")
 

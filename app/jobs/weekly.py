@@ -59,10 +59,3 @@ def close_finished_weeks(runtime) -> str:
         if just_finished and winners and settings.get("weekly_channel_id"):
             announced += _announce(runtime, settings["weekly_channel_id"], row["week_start"], winners)
     return f"closed {closed} week(s), announced {announced}"
-
-
-@job("levelups")
-def deliver_level_ups(runtime) -> str:
-    from ..social import level_rewards
-
-    return f"{level_rewards.deliver(runtime)} level-up(s) delivered"
