@@ -56,15 +56,16 @@ print(time.perf_counter() - started)
 '''
 
 
-def cold_start(setup: str, seed: str, runs: int = 7) -> float:
-    """Median seconds from interpreter start to the first PING answered (process start included)."""
-    times = []
+def cold_starts(setups: list, seed: str, runs: int = 15) -> list:
+    """Median ms from process start to the first PING answered, per setup; runs interleaved against drift."""
+    times = [[] for _ in setups]
     for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", COLD_START.format(root=str(ROOT), setup=setup, seed=seed)],
-                       check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+        for index, setup in enumerate(setups):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", COLD_START.format(root=str(ROOT), setup=setup, seed=seed)],
+                           check=True, capture_output=True, cwd=ROOT)
+            times[index].append(time.perf_counter() - started)
+    return [statistics.median(t) * 1000 for t in times]
 
 
 def main() -> None:
@@ -114,7 +115,7 @@ def main() -> None:
                  f"'DISCORD_APPLICATION_ID': '1', 'DISCORD_PUBLIC_KEY': {public_key!r}, "
                  f"'DISCORD_BOT_TOKEN': 't', 'SECRET_KEY': 's'}})")
     bare_setup = BARE_HANDLER + f"\napp = create_bare({public_key!r})"
-    app_cold, bare_cold = cold_start(app_setup, seed), cold_start(bare_setup, seed)
+    app_cold, bare_cold = cold_starts([app_setup, bare_setup], seed)
     heavy = subprocess.run([sys.executable, "-c", app_setup.replace("\n", ";") + ";import sys;print(sorted("
                             "m for m in ('stripe','PIL','authlib','boto3','re2','psycopg2','requests') if m in sys.modules))"],
                            capture_output=True, text=True, cwd=ROOT).stdout.strip()
