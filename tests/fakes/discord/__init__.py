@@ -1,0 +1,16 @@
+"""A local stand-in for Discord's REST API (v10), its CDN and OAuth2 token endpoint.
+
+A real HTTP server on loopback: the app talks to it through DISCORD_API_BASE / DISCORD_CDN_BASE
+exactly as it would talk to Discord, and tests read back what was sent and what state resulted.
+
+server.py holds FakeDiscord (lifecycle, recording, scripted answers); seeding.py, readback.py and
+state.py its state; routes/ the Discord endpoints by area; route_table.py, dispatch.py and
+http_handler.py the way a request reaches them.
+"""
+from tests.fakes.discord.errors import DiscordError
+from tests.fakes.discord.png import make_png
+from tests.fakes.discord.request_body import Recorded
+from tests.fakes.discord.server import FakeDiscord
+from tests.fakes.discord.snowflakes import DISCORD_EPOCH_MS, snowflake_time
+
+__all__ = ["DISCORD_EPOCH_MS", "DiscordError", "FakeDiscord", "Recorded", "make_png", "snowflake_time"]

@@ -1,0 +1,85 @@
+"""The HTTP side: reads a request off the socket, records it, dispatches it, writes the answer."""
+import hashlib
+import json
+import re
+import time
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qsl, urlsplit
+
+from requests.structures import CaseInsensitiveDict
+
+from tests.fakes.discord.dispatch import dispatch
+from tests.fakes.discord.request_body import Recorded, read_body
+
+API_PREFIX = "/api/v10"
+CDN_PREFIX = "/cdn"
+
+
+def _rate_limit_headers(path):
+    bucket = hashlib.sha1(re.sub(r"\d{15,}", "{id}", path).encode()).hexdigest()[:16]
+    return {"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "4",
+            "X-RateLimit-Reset": f"{time.time() + 1:.3f}", "X-RateLimit-Reset-After": "1.000",
+            "X-RateLimit-Bucket": bucket}
+
+
+def handler_for(fake):
+    class DiscordHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in two writes; don't wait for a delayed ACK
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self._serve()
+
+        do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+        def _serve(self):
+            url = urlsplit(self.path)
+            body = self._read_raw_body()
+            path = url.path[len(API_PREFIX):] if url.path.startswith(API_PREFIX + "/") else url.path
+            request = Recorded(self.command, path, dict(parse_qsl(url.query, keep_blank_values=True)),
+                               CaseInsensitiveDict(self.headers.items()), None, [], body)
+            try:
+                read_body(request, self.headers.get("Content-Type", ""))
+                parsed = True
+            except (ValueError, UnicodeDecodeError):
+                parsed = False
+            with fake._lock:
+                fake.requests.append(request)
+            if not parsed:
+                status, payload, headers = 400, {"message": "The request body contains invalid JSON.", "code": 50109}, {}
+            elif path == url.path and not path.startswith(CDN_PREFIX + "/"):
+                status, payload, headers = 404, {"message": "404: Not Found", "code": 0}, {}
+            else:
+                status, payload, headers = dispatch(fake, request)
+            self._respond(status, payload, {**_rate_limit_headers(path), **headers})
+
+        def _read_raw_body(self):
+            if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
+                return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0], 16)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()  # the CRLF after each chunk
+                if size == 0:
+                    return b"".join(chunks)
+
+        def _respond(self, status, payload, headers):
+            if isinstance(payload, bytes):
+                data = payload
+            elif payload is None or status == 204:
+                data = b""
+            else:
+                data = json.dumps(payload).encode()
+                headers.setdefault("Content-Type", "application/json")
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, str(value))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return DiscordHandler

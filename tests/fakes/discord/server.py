@@ -1,0 +1,96 @@
+"""FakeDiscord: the server's lifecycle, the requests it recorded and the answers tests script."""
+import re
+import threading
+from http.server import ThreadingHTTPServer
+
+from tests.fakes.discord.http_handler import API_PREFIX, CDN_PREFIX, handler_for
+from tests.fakes.discord.readback import ReadBack
+from tests.fakes.discord.seeding import Seeding
+from tests.fakes.discord.state import DiscordState
+
+
+class FakeDiscord(Seeding, ReadBack, DiscordState):
+
+    def __init__(self, application_id="100000000000000001", bot_token="test-bot-token",
+                 client_id=None, client_secret=None):
+        self.application_id = str(application_id)
+        self.bot_token = bot_token
+        self.client_id, self.client_secret = client_id, client_secret
+        self.requests = []
+        self._lock = threading.RLock()
+        self._scripted = []  # [method, regex, status, body, headers, times_left]
+        self._last_snowflake = 0
+        self._server = self._thread = None
+        self._users, self._guilds, self._channels, self._messages = {}, {}, {}, {}
+        self._commands = {}  # guild id or None -> list of command dicts
+        self._originals, self._followups, self._acknowledged = {}, {}, set()
+        self._avatars, self._dm_channels, self._dms_closed = {}, {}, set()
+        self._uploads = {}  # attachment id -> bytes, served back from the CDN
+        self._oauth_codes, self._oauth_tokens, self._refresh_tokens = {}, {}, {}
+        self.bot_user = self.add_user(self.application_id, username="StatusSync", bot=True)
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def start(self):
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = None
+
+    def __enter__(self):
+        return self.start() if self._server is None else self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def origin(self):
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def base_url(self):
+        return self.origin + API_PREFIX
+
+    @property
+    def cdn_url(self):
+        return self.origin + CDN_PREFIX
+
+    # --- recording and scripting -----------------------------------------------------------
+
+    def find(self, method, path_regex):
+        with self._lock:
+            return [r for r in self.requests
+                    if r.method == method.upper() and re.fullmatch(path_regex, r.path)]
+
+    def queue(self, method, path_regex, status, body=None, headers=None, times=1):
+        with self._lock:
+            self._scripted.append([method.upper(), path_regex, status, body, headers or {}, times])
+
+    def rate_limit(self, method, path_regex, retry_after=0.05, times=1):
+        body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+        headers = {"Retry-After": f"{retry_after:g}", "X-RateLimit-Remaining": "0",
+                   "X-RateLimit-Reset-After": f"{retry_after:.3f}", "X-RateLimit-Scope": "user"}
+        self.queue(method, path_regex, 429, body, headers, times)
+
+    def reset(self):
+        with self._lock:
+            self.requests.clear()
+            self._scripted.clear()
+
+    def _take_scripted(self, method, path):
+        with self._lock:
+            for entry in self._scripted:
+                if entry[0] == method and re.fullmatch(entry[1], path):
+                    entry[5] -= 1
+                    if entry[5] <= 0:
+                        self._scripted.remove(entry)
+                    return entry[2], entry[3], entry[4]
+        return None
