@@ -1,4 +1,5 @@
 """What handlers and jobs share: settings, database, Discord client, clock, randomness, deferred work."""
+import os
 import random
 from datetime import datetime, timezone
 
@@ -29,8 +30,10 @@ class Runtime:
     @property
     def deferred(self):
         if self._deferred is None:
-            from .interactions.deferred import ThreadRunner
-            self._deferred = ThreadRunner()
+            from .interactions import deferred
+            # On Lambda nothing runs after the response, so the work goes to an asynchronous invocation.
+            on_lambda = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+            self._deferred = deferred.ZappaRunner() if on_lambda else deferred.ThreadRunner()
         return self._deferred
 
     def transaction(self):

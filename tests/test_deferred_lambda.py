@@ -1,0 +1,235 @@
+"""Deferred work on Lambda: an asynchronous invocation through Zappa, applied once however often it arrives.
+
+A local server speaks the Lambda Invoke API and records what boto3 sends; the recorded event is then
+handed to Zappa's own Lambda-side router the way Lambda would, once or several times.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from app import create_app
+from app.interactions.declare import SlashCommand
+from app.interactions.deferred import TaskNotFinished
+from app.interactions.registry import CommandSet
+from tests import interactions as ix
+from tests import spec
+
+FUNCTION_NAME = "statussync-production"
+ZAPPA_ROUTER = "zappa.asynchronous.route_lambda_task"
+OUR_ENTRY = "app.interactions.deferred.run_task_from_lambda"
+
+# ------------------------------------------------------------------ a fake Lambda Invoke API
+
+
+class FakeLambda:
+    """POST /2015-03-31/functions/{name}/invocations: "Event" invocations are recorded and answered 202."""
+
+    def __init__(self):
+        self.invocations = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                found = re.fullmatch(r"/2015-03-31/functions/([^/]+)/invocations", self.path)
+                if found is None or self.headers.get("X-Amz-Invocation-Type") != "Event":
+                    self._answer(400, b'{"message": "only asynchronous invocations here"}')
+                    return
+                fake.invocations.append({"function": found.group(1), "payload": json.loads(body),
+                                         "signed": self.headers.get("Authorization", "").startswith("AWS4-")})
+                self._answer(202, b"")
+
+            def _answer(self, status, body):
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_lambda(monkeypatch, settings, tmp_path):
+    """This process looks like our Lambda function: AWS settings point boto3 at the fake, app settings
+    are in the environment (where the Lambda side reads them)."""
+    fake = FakeLambda()
+    environment = {
+        "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME, "AWS_ENDPOINT_URL_LAMBDA": fake.url,
+        "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "test-secret", "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": str(tmp_path / "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "aws-credentials"), "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    for key in ("DATABASE_URL", "DISCORD_APPLICATION_ID", "DISCORD_PUBLIC_KEY", "DISCORD_BOT_TOKEN",
+                "DISCORD_API_BASE", "DISCORD_CDN_BASE", "SECRET_KEY"):
+        environment[key] = settings[key]
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    yield fake
+    fake.stop()
+
+
+def deliver(event: dict):
+    """What Zappa's Lambda handler does with an event that has a "command" (zappa/handler.py)."""
+    from zappa.handler import LambdaHandler
+    router = LambdaHandler.import_module_and_get_function(event["command"])
+    return LambdaHandler.run_function(router, json.loads(json.dumps(event)), None)
+
+
+# ------------------------------------------------------------------ commands whose work is deferred
+
+runs = []  # (task, interaction id) for every run of a task body
+crash_first = set()  # interaction ids whose first run crashes
+report = SlashCommand("lambdaprobe", "Deferred work on Lambda")
+
+
+@report.subcommand("report", "Build a report later")
+def start_report(ctx):
+    return ctx.defer(build_report, weeks=4)
+
+
+def build_report(ctx, weeks):
+    runs.append(("report", ctx.id))
+    if ctx.id in crash_first:
+        crash_first.discard(ctx.id)
+        raise RuntimeError("the connection to the warehouse dropped")
+    time.sleep(float(os.environ.get("REPORT_SECONDS", "0")))
+    return ctx.reply(f"Report for the last {weeks} weeks, asked by <@{ctx.user.id}>")
+
+
+class _Module:
+    report = report
+
+
+@pytest.fixture
+def app(settings):
+    settings["COMMANDS"] = CommandSet.from_modules([_Module])
+    return create_app(settings)
+
+
+def original_edits(fake_discord, interaction):
+    return fake_discord.find("PATCH", rf"/webhooks/{ix.BOT_ID}/{interaction['token']}/messages/@original")
+
+
+def defer_report(discord, fake_lambda):
+    """Send /lambdaprobe report; returns the interaction and the event Lambda would deliver."""
+    interaction = ix.command("lambdaprobe", [ix.sub("report")])
+    assert discord.send(interaction) == {"type": 5, "data": {}}
+    assert len(fake_lambda.invocations) == 1
+    return interaction, fake_lambda.invocations[0]["payload"]
+
+
+# ------------------------------------------------------------------ tests
+
+
+def test_a_deferring_command_on_lambda_invokes_the_function_once_asynchronously(
+        discord, fake_discord, fake_lambda, runtime):
+    interaction, event = defer_report(discord, fake_lambda)
+    invocation = fake_lambda.invocations[0]
+    assert invocation["function"] == FUNCTION_NAME and invocation["signed"]
+    assert event["command"] == ZAPPA_ROUTER and event["task_path"] == OUR_ENTRY
+    assert event["args"] == ["tests.test_deferred_lambda:build_report", interaction, {"weeks": 4}]
+    assert type(runtime.deferred).__name__ == "ZappaRunner"
+    assert original_edits(fake_discord, interaction) == []  # nothing ran in the process that answered
+
+
+def test_the_delivered_event_edits_the_reply_and_a_redelivery_does_nothing(discord, fake_discord, fake_lambda):
+    interaction, event = defer_report(discord, fake_lambda)
+    assert deliver(event) is True
+    edits = original_edits(fake_discord, interaction)
+    assert [e.json["content"] for e in edits] == [f"Report for the last 4 weeks, asked by <@{ix.MOD_ID}>"]
+    spec.validate_recorded(edits[0])
+    assert deliver(event) is False
+    assert deliver(event) is False
+    assert len(original_edits(fake_discord, interaction)) == 1
+    assert runs.count(("report", interaction["id"])) == 1
+
+
+def test_a_task_that_crashed_runs_again_when_lambda_retries(discord, fake_discord, fake_lambda):
+    interaction, event = defer_report(discord, fake_lambda)
+    crash_first.add(interaction["id"])
+    with pytest.raises(TaskNotFinished):  # an error Lambda sees, so it delivers the event again
+        deliver(event)
+    first = original_edits(fake_discord, interaction)
+    assert len(first) == 1 and interaction["id"] in first[0].json["content"]  # not left "thinking…"
+    assert "warehouse" not in first[0].json["content"]
+    assert deliver(event) is True
+    edits = original_edits(fake_discord, interaction)
+    assert edits[-1].json["content"].startswith("Report for the last 4 weeks")
+    assert deliver(event) is False
+    assert len(original_edits(fake_discord, interaction)) == 2
+    assert runs.count(("report", interaction["id"])) == 2
+
+
+def test_a_reply_that_could_not_be_edited_is_tried_again(discord, fake_discord, fake_lambda):
+    interaction, event = defer_report(discord, fake_lambda)
+    fake_discord.queue("PATCH", r"/webhooks/.*/messages/@original", 503, {"message": "upstream", "code": 0})
+    with pytest.raises(TaskNotFinished):
+        deliver(event)
+    assert deliver(event) is True
+    landed = original_edits(fake_discord, interaction)
+    assert len(landed) == 2 and landed[-1].json["content"].startswith("Report for the last 4 weeks")
+    assert deliver(event) is False
+
+
+def test_two_deliveries_at_once_run_the_task_once(discord, fake_discord, fake_lambda, monkeypatch):
+    monkeypatch.setenv("REPORT_SECONDS", "0.5")
+    interaction, event = defer_report(discord, fake_lambda)
+    results = []
+    deliveries = [threading.Thread(target=lambda: results.append(deliver(event))) for _ in range(2)]
+    for thread in deliveries:
+        thread.start()
+        time.sleep(0.1)
+    for thread in deliveries:
+        thread.join(10)
+    assert sorted(results) == [False, True]
+    assert len(original_edits(fake_discord, interaction)) == 1
+    assert runs.count(("report", interaction["id"])) == 1
+
+
+def test_without_lambda_the_work_still_runs_on_a_thread(discord, fake_discord, runtime):
+    interaction = ix.command("lambdaprobe", [ix.sub("report")])
+    assert discord.send(interaction) == {"type": 5, "data": {}}
+    assert runtime.deferred.wait(10)
+    assert original_edits(fake_discord, interaction)[0].json["content"].startswith("Report for the last 4 weeks")
+
+
+COLD_PING = """
+import json, sys, time
+from nacl.signing import SigningKey
+key = SigningKey.generate()
+from app import create_app
+app = create_app({"DISCORD_PUBLIC_KEY": key.verify_key.encode().hex()})
+body, stamp = b'{"type": 1}', str(int(time.time()))
+answer = app.test_client().post("/interactions", data=body, headers={
+    "X-Signature-Ed25519": key.sign(stamp.encode() + body).signature.hex(), "X-Signature-Timestamp": stamp,
+    "Content-Type": "application/json"})
+print(json.dumps({"answer": answer.get_json(), "loaded": sorted(m for m in ("zappa", "boto3", "botocore")
+                                                                 if m in sys.modules)}))
+"""
+
+
+def test_a_cold_start_on_lambda_answers_ping_without_loading_zappa_or_boto3(settings):
+    environment = {**os.environ, "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME, "DATABASE_URL": settings["DATABASE_URL"],
+                   "DISCORD_APPLICATION_ID": settings["DISCORD_APPLICATION_ID"], "SECRET_KEY": "cold",
+                   "DISCORD_BOT_TOKEN": settings["DISCORD_BOT_TOKEN"], "DISCORD_PUBLIC_KEY": "00" * 32}
+    done = subprocess.run([sys.executable, "-c", COLD_PING], env=environment, capture_output=True, text=True,
+                          timeout=60, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"answer": {"type": 1}, "loaded": []}
