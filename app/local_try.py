@@ -1,8 +1,9 @@
 """Local sandbox: sign a slash command with the local key and send it to the running server.
 
-    python -m app try '/config modlog channel:123456789012345678'
+    python -m app try "/automod test text:FREE NITRO at discord.gg/abc"
 """
 import json
+import re
 import time
 
 from .discord import permissions as perms
@@ -30,7 +31,8 @@ def _value(option, text, resolved):
 
 def build(commands, text: str) -> dict:
     """An APPLICATION_COMMAND interaction for `/name [sub] key:value ...` from the local owner."""
-    words = text.lstrip("/").split()
+    head, *pairs = re.split(r"\s+(?=[a-z_]+:)", text.strip().lstrip("/"))
+    words = head.split()
     command = commands.commands.get(words[0]) if words else None
     if command is None:
         raise SystemExit(f"unknown command {text!r}")
@@ -38,10 +40,12 @@ def build(commands, text: str) -> dict:
     while getattr(node, "children", None) and rest and rest[0] in node.children:
         node = node.children[rest.pop(0)]
         path.append(node)
+    if rest:
+        raise SystemExit(f"unknown subcommand {rest[0]!r}")
     resolved, options = {}, []
     declared = {o.name: o for o in node.options}
-    for word in rest:
-        key, _, value = word.partition(":")
+    for pair in pairs:
+        key, _, value = pair.partition(":")
         if key not in declared:
             raise SystemExit(f"unknown option {key!r}; options: {', '.join(declared)}")
         options.append({"name": key, "type": declared[key].type, "value": _value(declared[key], value, resolved)})

@@ -28,7 +28,15 @@ _EXPLANATIONS = {
 }
 
 
+NO_TOKEN = "no bot token configured"
+
+
 def explain(error: DiscordError) -> str:
+    if error.message == NO_TOKEN:
+        return ("StatusSync is running without a bot token (local mode), so it can't do this on Discord. "
+                "Set DISCORD_BOT_TOKEN (see the README).")
+    if error.status == 401:
+        return "Discord didn't accept my bot token. Whoever runs StatusSync should check DISCORD_BOT_TOKEN."
     if error.code in _EXPLANATIONS:
         return _EXPLANATIONS[error.code]
     if error.status == 429:

@@ -9,7 +9,7 @@ import threading
 import time
 from urllib.parse import quote
 
-from .errors import DiscordError, explain  # noqa: F401  (re-exported for callers)
+from .errors import NO_TOKEN, DiscordError, explain  # noqa: F401  (re-exported for callers)
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class DiscordClient:
         send_headers = dict(headers or {})
         if auth:
             if not self._token:
-                raise DiscordError(401, 0, "no bot token configured")
+                raise DiscordError(401, 0, NO_TOKEN)
             send_headers["Authorization"] = f"Bot {self._token}"
         if reason:
             send_headers["X-Audit-Log-Reason"] = quote(str(reason)[:REASON_LIMIT], safe="")
