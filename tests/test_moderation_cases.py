@@ -112,3 +112,18 @@ def test_purge_of_0_or_101_says_what_is_allowed(discord, guild, clean_db):
         answer = discord.command("purge", [ix.opt("count", count, 4)], permissions=MOD_BITS)
         assert answer["data"]["flags"] == 64 and "between 1 and 100" in answer["data"]["content"]
     assert guild.find("GET", rf"/channels/{CHANNEL}/messages") == []
+
+
+def test_case_view_stays_valid_after_many_rewordings(discord, guild, clean_db):
+    run(discord, guild, "warn", MEMBER, ix.opt("reason", "wording 0"))
+    for i in range(1, 31):
+        discord.command("case", [ix.sub("reason", ix.opt("number", 1, 4), ix.opt("text", f"wording {i} " + "x" * 400))],
+                        permissions=MOD_BITS)
+    view = discord.command("case", [ix.sub("view", ix.opt("number", 1, 4))], permissions=MOD_BITS)
+    shown = view["data"]["embeds"][0]
+    assert len(shown["fields"]) <= 25
+    size = len(shown["title"]) + sum(len(f["name"]) + len(f["value"]) for f in shown["fields"])
+    assert size <= 6000  # Discord refuses embeds past 6,000 characters in total
+    assert shown["fields"][2]["value"].startswith("wording 30 ")
+    assert any(f["name"].startswith("Earlier reason") and f["value"].startswith("wording 29 ") for f in shown["fields"])
+    assert any("earlier reasons" in f["name"].lower() and "25" in f["value"] for f in shown["fields"])

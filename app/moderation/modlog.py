@@ -10,6 +10,7 @@ COLORS = {"ban": 0xED4245, "kick": 0xE67E22, "timeout": 0xFEE75C, "warn": 0xF1C4
 TITLES = {"ban": "Ban", "unban": "Unban", "kick": "Kick", "timeout": "Timeout", "untimeout": "Timeout removed",
           "warn": "Warning", "automod_block": "AutoMod blocked a message",
           "automod_alert": "AutoMod flagged a message", "automod_timeout": "AutoMod timeout"}
+NOTES_SHOWN = 5  # Discord refuses an embed past 25 fields or 6,000 characters; reasons run to 512 each
 SOURCES = {"expiry": "temporary ban expired", "escalation": "automatic escalation",
            "audit": "done outside StatusSync (audit log)"}
 
@@ -31,7 +32,10 @@ def case_embed(case: dict, notes=()) -> dict:
         fields.append((label, f"<t:{int(case['expires_at'].timestamp())}:f>", True))
     if case.get("source") in SOURCES:
         fields.append(("Source", SOURCES[case["source"]], True))
-    for note in notes:
+    notes = list(notes)
+    if len(notes) > NOTES_SHOWN:
+        fields.append(("More earlier reasons", f"{len(notes) - NOTES_SHOWN} older ones aren't shown."))
+    for note in notes[-NOTES_SHOWN:]:
         fields.append((f"Earlier reason ({note['created_at']:%Y-%m-%d})", note["old_reason"] or "No reason given"))
     return embed(f"Case #{case['case_number']} · {action_title(case)}", fields=fields,
                  color=COLORS.get(case["action"], 0x99AAB5), timestamp=case["created_at"].isoformat())
