@@ -235,3 +235,15 @@ def test_load_consumers_finds_every_packages_scan_consumer(tmp_path, monkeypatch
     (consumer,) = load_consumers(plugged)
     assert consumer.NAME == "xp" and callable(consumer.consume)
     assert all(hasattr(c, "consume") and isinstance(c.NAME, str) for c in load_consumers())
+
+
+def test_a_channel_first_seen_empty_has_its_first_messages_judged(guild, runtime, fake_discord):
+    set_rule(runtime, type="bad_words", config={"words": ["badword"]})
+    fresh = "880000000000009999"
+    fake_discord.add_channel(G, fresh, name="brand-new")
+    scan(runtime)  # the channel is empty: judged from now on
+    first = post(fake_discord, fresh, SPAMMER, "badword as the very first message")
+    hello = post(fake_discord, fresh, MEMBER, "hello")
+    scan(runtime)
+    assert first not in {m["id"] for m in fake_discord.channel_messages(fresh)}
+    assert hello in guild.seen and cursor_of(runtime, fresh) == hello

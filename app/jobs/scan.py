@@ -61,11 +61,14 @@ def scan_guild(runtime, guild_id, consumers, totals):
     roles_cache = {}
     for channel in channels:
         last = channel.get("last_message_id")
-        if channel.get("type") not in MESSAGE_CHANNEL_TYPES or not last:
+        if channel.get("type") not in MESSAGE_CHANNEL_TYPES:
             continue
         cursor = cursors.get(str(channel["id"]))
         if cursor is None:
-            start_cursor(runtime, guild_id, channel["id"], last)
+            # An empty channel starts at 0: everything posted in it later is new and must be judged.
+            start_cursor(runtime, guild_id, channel["id"], last or 0)
+        elif not last:
+            continue
         elif int(last) > cursor:
             totals["channels"] += 1
             scan_channel(runtime, guild_id, channel["id"], cursor, int(last), compiled, wanting, roles_cache, totals)
