@@ -247,3 +247,27 @@ def test_a_channel_first_seen_empty_has_its_first_messages_judged(guild, runtime
     scan(runtime)
     assert first not in {m["id"] for m in fake_discord.channel_messages(fresh)}
     assert hello in guild.seen and cursor_of(runtime, fresh) == hello
+
+
+def test_automod_warnings_count_toward_warning_escalation(guild, runtime, fake_discord):
+    from app import guild_settings
+    set_rule(runtime, type="bad_words", action="warn", config={"words": ["badword"]})
+    with runtime.transaction() as conn:
+        guild_settings.update(conn, G, "moderation", {"escalation": [
+            {"warnings": 2, "within_days": 30, "action": "timeout", "duration": "1h"}]}, datetime.now(timezone.utc))
+    scan(runtime)
+    post(fake_discord, CHANNELS[0], SPAMMER, "badword once")
+    scan(runtime)
+    assert fake_discord.member(G, SPAMMER)["communication_disabled_until"] is None  # one warning: no step yet
+    post(fake_discord, CHANNELS[1], SPAMMER, "badword twice")
+    scan(runtime)
+    until = fake_discord.member(G, SPAMMER)["communication_disabled_until"]
+    assert until is not None
+    ends = datetime.fromisoformat(until.replace("Z", "+00:00"))
+    assert timedelta(minutes=59) < ends - datetime.now(timezone.utc) <= timedelta(hours=1)
+    cases = rows(runtime, "SELECT case_number, action, source, reason FROM mod_cases ORDER BY case_number")
+    assert [(c["action"], c["source"]) for c in cases] == [("warn", "automod"), ("warn", "automod"),
+                                                            ("timeout", "escalation")]
+    assert "(case #2)" in cases[2]["reason"]
+    scan(runtime)
+    assert len(rows(runtime, "SELECT 1 FROM mod_cases")) == 3  # nothing new, nothing escalated twice

@@ -2,7 +2,7 @@
 import logging
 from datetime import timedelta
 
-from app.automod.cases import post_to_modlog, record_automod_case
+from app.automod.cases import escalate_warning, post_to_modlog, record_automod_case
 from app.automod.engine import evaluate_batch
 from app.discord.errors import DiscordError
 from app.discord.snowflake import created_at
@@ -98,6 +98,8 @@ def punish(discord, conn, guild_id, user_id, message, violation, now):
     case = record_automod_case(conn, guild_id, violation.action, user_id, reason, now, expires_at=expires_at,
                                details=details)
     post_to_modlog(discord, conn, guild_id, case)
+    if violation.action == "warn":
+        escalate_warning(discord, conn, guild_id, user_id, case, now)
     return True
 
 

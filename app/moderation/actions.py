@@ -53,8 +53,12 @@ def _dm_member(discord, user_id, action, guild_name, reason) -> str | None:
 
 
 def take_action(discord, conn, *, action: str, guild_id, user_id, moderator_id, reason, now, duration=None,
-                delete_seconds=0, dm=False, guild_name=None, source="command", details=None) -> Outcome:
-    """Act on Discord, then record and commit the case, then post it to the mod log."""
+                delete_seconds=0, dm=False, guild_name=None, source="command", details=None,
+                commit=True) -> Outcome:
+    """Act on Discord, then record and commit the case, then post it to the mod log.
+
+    commit=False leaves the commit to a caller whose own writes must stand or fall with the case (the scan).
+    """
     settings = guild_settings.load(conn, guild_id)
     notes = []
     if dm and action in DM_VERBS and settings["modlog"]["dm_members"]:
@@ -65,6 +69,7 @@ def take_action(discord, conn, *, action: str, guild_id, user_id, moderator_id, 
         db.run(conn, "moderation.end_active_bans", {"guild_id": int(guild_id), "user_id": int(user_id)})
     case = record_case(conn, guild_id, action, user_id, moderator_id, reason, now, expires_at=until,
                        source=source, details=details, active=action == "ban" and until is not None)
-    conn.commit()  # Discord has acted: the record must survive whatever happens next
+    if commit:
+        conn.commit()  # Discord has acted: the record must survive whatever happens next
     notes.append(modlog.post_case(discord, settings["modlog"]["channel_id"], case))
     return Outcome(case, [n for n in notes if n], settings)

@@ -26,12 +26,16 @@ def describe(step: dict) -> str:
     return f"{step['warnings']} warning(s) in {step['within_days']} days → {what}"
 
 
-def escalate(discord, conn, *, guild_id, user_id, bot_id, bot_bits, now, settings, warn_case, guild_name=None):
-    """Apply the due step, if any. Returns (Outcome or None, plain-words note or None)."""
+def escalate(discord, conn, *, guild_id, user_id, bot_id, bot_bits, now, settings, warn_case, guild_name=None,
+             commit=True):
+    """Apply the due step, if any. Returns (Outcome or None, plain-words note or None).
+
+    bot_bits None means the bot's permissions aren't known here (the scan job): Discord's answer decides.
+    """
     step = due_step(conn, guild_id, user_id, now, settings)
     if step is None:
         return None, None
-    if not perms.has(bot_bits, NEEDS[step["action"]]):
+    if bot_bits is not None and not perms.has(bot_bits, NEEDS[step["action"]]):
         return None, f"Escalation ({describe(step)}) skipped: I need the {perms.name(NEEDS[step['action']])} permission."
     maximum = MAX_TIMEOUT if step["action"] == "timeout" else None
     duration = parse_duration(step["duration"], **({"maximum": maximum} if maximum else {})) \
@@ -41,7 +45,7 @@ def escalate(discord, conn, *, guild_id, user_id, bot_id, bot_bits, now, setting
         outcome = take_action(discord, conn, action=step["action"], guild_id=guild_id, user_id=user_id,
                               moderator_id=bot_id, reason=reason, now=now, duration=duration, dm=True,
                               guild_name=guild_name, source="escalation",
-                              details={"warn_case": warn_case["case_number"]})
+                              details={"warn_case": warn_case["case_number"]}, commit=commit)
     except DiscordError as error:
         return None, f"Escalation ({describe(step)}) failed: {error.explain()}"
     length = f" for {format_duration(duration)}" if duration else ""
