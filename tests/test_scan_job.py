@@ -271,3 +271,16 @@ def test_automod_warnings_count_toward_warning_escalation(guild, runtime, fake_d
     assert "(case #2)" in cases[2]["reason"]
     scan(runtime)
     assert len(rows(runtime, "SELECT 1 FROM mod_cases")) == 3  # nothing new, nothing escalated twice
+
+
+def test_an_automod_timeout_never_shortens_a_longer_timeout_a_moderator_gave(guild, runtime, fake_discord):
+    set_rule(runtime, type="caps", action="timeout", duration=300)
+    scan(runtime)
+    shouting = post(fake_discord, CHANNELS[0], SPAMMER, "WHY IS EVERYONE SO QUIET")
+    longer = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
+    runtime.discord.patch(f"/guilds/{G}/members/{SPAMMER}", {"communication_disabled_until": longer})  # a moderator, before the scan
+    scan(runtime)
+    assert shouting not in {m["id"] for m in fake_discord.channel_messages(CHANNELS[0])}
+    until = fake_discord.member(G, SPAMMER)["communication_disabled_until"]
+    assert datetime.fromisoformat(until.replace("Z", "+00:00")) == datetime.fromisoformat(longer)
+    assert rows(runtime, "SELECT action FROM mod_cases WHERE source = 'automod'") == []  # no case for a timeout not given

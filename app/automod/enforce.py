@@ -1,6 +1,6 @@
 """Acting on what the scan found: delete messages, warn and time out members (with cases), alert moderators."""
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from app.automod.cases import escalate_warning, post_to_modlog, record_automod_case
 from app.automod.engine import evaluate_batch
@@ -90,6 +90,9 @@ def punish(discord, conn, guild_id, user_id, message, violation, now):
     if violation.action == "timeout":
         expires_at = now + timedelta(seconds=violation.duration)
         try:
+            if _timed_out_until(discord, guild_id, user_id) >= expires_at:
+                log.info("guild %s: %s is already timed out for longer; automod timeout skipped", guild_id, user_id)
+                return False
             discord.patch(f"/guilds/{guild_id}/members/{user_id}",
                           {"communication_disabled_until": expires_at.isoformat()}, reason=reason[:512])
         except DiscordError as error:
@@ -101,6 +104,13 @@ def punish(discord, conn, guild_id, user_id, message, violation, now):
     if violation.action == "warn":
         escalate_warning(discord, conn, guild_id, user_id, case, now)
     return True
+
+
+def _timed_out_until(discord, guild_id, user_id):
+    """When the member's current timeout ends (the epoch if none): the scan runs late, a moderator may be first."""
+    member = discord.get(f"/guilds/{guild_id}/members/{user_id}") or {}
+    until = member.get("communication_disabled_until")
+    return datetime.fromisoformat(until.replace("Z", "+00:00")) if until else datetime.min.replace(tzinfo=timezone.utc)
 
 
 def post_alerts(discord, guild_id, alert_channel_id, items):
