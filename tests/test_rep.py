@@ -182,3 +182,19 @@ def test_rep_top_lists_members_by_rep(discord, runtime, clean_db):
 def test_rep_top_when_nobody_has_rep_says_how_to_start(discord, clean_db):
     board = send_at(discord, ix.command("rep", [ix.sub("top")], permissions=0), START)["data"]["embeds"][0]["description"]
     assert "/rep give" in board
+
+
+def test_rep_card_rank_agrees_with_rep_top_when_members_tie(discord, fake_discord, runtime, clean_db):
+    from app import guild_settings
+    with runtime.transaction() as conn:
+        guild_settings.update(conn, ix.GUILD_ID, "rep", {"cooldown_hours": 0, "pair_cooldown_hours": 0}, START)
+    give(discord, giver(1), TARGET)
+    give(discord, giver(2), OTHER)  # one rep each: /rep top lists TARGET (older account) first, OTHER second
+    board = send_at(discord, ix.command("rep", [ix.sub("top")], permissions=0), START)["data"]["embeds"][0]["description"]
+    assert board.splitlines()[1] == f"**#2** <@{OTHER}> — ★ 1"
+    interaction = ix.command("rep", [ix.sub("view", ix.opt("user", OTHER, 6))], permissions=0,
+                            resolved=resolved_user(OTHER))
+    send_at(discord, interaction, START)
+    assert runtime.deferred.wait(15)
+    card = fake_discord.webhook_messages(interaction["token"])[0]
+    assert card["content"].startswith(f"<@{OTHER}> · ★ 1 rep · rank #2 ·")

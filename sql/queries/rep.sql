@@ -27,8 +27,11 @@ VALUES (%(guild_id)s, %(giver_id)s, %(target_id)s, %(giver_name)s, %(reason)s, %
 SELECT rep FROM user_rep WHERE guild_id = %(guild_id)s AND user_id = %(user_id)s;
 
 -- name: rank_of
--- 1 + members with more rep (ties share a rank); the (guild_id, rep DESC) index answers it.
-SELECT count(*) + 1 AS rank FROM user_rep WHERE guild_id = %(guild_id)s AND rep > %(rep)s;
+-- Members ahead in /rep top's order (more rep, or as much and a smaller id); the user_rep_top index answers it.
+SELECT 1
+    + (SELECT count(*) FROM user_rep WHERE guild_id = %(guild_id)s AND rep > %(rep)s)
+    + (SELECT count(*) FROM user_rep
+       WHERE guild_id = %(guild_id)s AND rep = %(rep)s AND user_id < %(user_id)s) AS rank;
 
 -- name: given_count
 SELECT count(*) AS given FROM rep_log WHERE guild_id = %(guild_id)s AND giver_id = %(user_id)s;
