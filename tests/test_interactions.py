@@ -320,3 +320,16 @@ def test_liveness_and_health(app):
     assert health.get_json()["migrations"] == "current"
     assert client.get("/nope").get_json() == {"error": client.get("/nope").get_json()["error"]}
     assert client.get("/nope").status_code == 404
+
+
+def test_a_final_answer_discord_refuses_is_replaced_by_an_error_instead_of_thinking_forever(discord, fake_discord,
+                                                                                           runtime):
+    interaction = ix.command("probe", [ix.sub("slow")])
+    original = rf"/webhooks/{ix.BOT_ID}/{interaction['token']}/messages/@original"
+    fake_discord.queue("PATCH", original, 400, {"message": "Invalid Form Body", "code": 50035})
+    discord.send(interaction)
+    assert runtime.deferred.wait(10)
+    edits = fake_discord.find("PATCH", original)
+    assert len(edits) == 2
+    assert interaction["id"] in edits[1].json["content"] and "slow work" not in edits[1].json["content"]
+    spec.validate_recorded(edits[1])

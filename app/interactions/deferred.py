@@ -52,8 +52,9 @@ def _answer(ctx, task_path: str, kwargs: dict):
 def run_task(runtime, task_path: str, interaction: dict, kwargs: dict) -> bool:
     """Run a deferred task and put its result where the user sees it (the original reply).
 
-    True when the user now sees the task's final answer; False when the task crashed (the user is told)
-    or the reply could not be edited, so running it again could still help.
+    True when the user now sees the task's final answer (or, when Discord refused that answer, an error
+    with a reference: running it again would not help); False when the task crashed (the user is told)
+    or the reply could not be edited for now, so running it again could still help.
     """
     ctx = Context(runtime, interaction)
     outcome = CRASHED
@@ -71,8 +72,23 @@ def run_task(runtime, task_path: str, interaction: dict, kwargs: dict) -> bool:
         runtime.discord.edit_original(ctx.token, body, files=result.files or None)
     except DiscordError as exc:
         log.error("deferred task %s: editing the reply failed: %s", ctx.id, exc)
-        return False
+        return _refused_answer_replaced(runtime, ctx, exc) and outcome != CRASHED
     return outcome != CRASHED
+
+
+def _refused_answer_replaced(runtime, ctx, refusal: DiscordError) -> bool:
+    """Discord refused the answer itself (not the token, not for now): show an error instead of "thinking…"."""
+    if refusal.status in (0, 401, 404, 429) or refusal.status >= 500:
+        return False  # a retry of the same answer may still land, or the reply is gone
+    from .dispatch import failure
+    body = failure(ctx.id, refusal).body()
+    body.pop("flags", None)
+    try:
+        runtime.discord.edit_original(ctx.token, body)
+    except DiscordError as exc:
+        log.error("deferred task %s: editing the reply with an error failed too: %s", ctx.id, exc)
+        return False
+    return True
 
 
 class TaskNotFinished(Exception):
