@@ -109,3 +109,12 @@ def test_cached_get_reuses_an_answer_for_its_ttl_then_asks_again(fake_discord):
     clock[0] += 6
     client.cached_get(f"/guilds/{GUILD}", ttl=10)
     assert len(fake_discord.find("GET", rf"/guilds/{GUILD}")) == 2
+
+
+def test_an_interaction_token_never_reaches_a_log_line(client, fake_discord, caplog):
+    token = "aW50ZXJhY3Rpb246c2VjcmV0LXRva2Vu"  # an interaction token lets anyone answer as the bot for 15 min
+    fake_discord.rate_limit("POST", rf"/webhooks/{BOT_ID}/{token}", retry_after=0.05)
+    with caplog.at_level("DEBUG", logger="app.discord.rest"):
+        client.follow_up(token, {"content": "done"})
+    assert "429" in caplog.text and token not in caplog.text
+    assert len(fake_discord.find("POST", rf"/webhooks/{BOT_ID}/{token}")) == 2

@@ -19,6 +19,13 @@ REASON_LIMIT = 512
 # Ids that are part of Discord's rate-limit route key ("major parameters").
 _MAJOR = re.compile(r"^/(channels|guilds|webhooks)/(\d+)")
 _ID = re.compile(r"/\d{5,}")
+_WEBHOOK_TOKEN = re.compile(r"^(/webhooks/\d+/)[^/?]+")
+
+
+def _loggable(text: str) -> str:
+    """A path or route key with the webhook (interaction) token masked: it lets anyone answer as the bot."""
+    prefix, _, path = text.rpartition(" ")
+    return (prefix + " " if prefix else "") + _WEBHOOK_TOKEN.sub(r"\1:token", path)
 
 
 def route_key(method: str, path: str) -> str:
@@ -86,7 +93,7 @@ class DiscordClient:
             if response.status_code == 429:
                 retry_after = self._retry_after(response)
                 if attempt < self.max_retries and waited + retry_after <= self.max_wait:
-                    log.warning("429 on %s, retrying after %.2fs", key, retry_after)
+                    log.warning("429 on %s, retrying after %.2fs", _loggable(key), retry_after)
                     self._sleep(retry_after)
                     waited += retry_after
                     continue
