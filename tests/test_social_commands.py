@@ -143,3 +143,12 @@ def test_imgsay_refuses_what_it_cannot_draw_with_an_ephemeral_explanation(discor
                                                                        text, message):
     answer = discord.command("imgsay", [ix.opt("text", text)], permissions=0)
     assert answer["type"] == 4 and answer["data"]["flags"] == 64 and message in answer["data"]["content"]
+
+
+def test_a_user_discord_did_not_resolve_is_an_ephemeral_message_not_a_crash(discord, fake_discord, clean_db):
+    # A stale registration (the option was text) lets a member type any "id", even past bigint.
+    for typed in ("99999999999999999999", "9" * 5000, "١٢٣"):
+        payload = discord.send(ix.command("rank", [ix.opt("user", typed, 6)], permissions=0))
+        assert payload["type"] == 4 and payload["data"]["flags"] == 64
+        assert "pick one from the list" in payload["data"]["content"]
+    assert fake_discord.find("PATCH", ORIGINAL.format(token=".*")) == []

@@ -34,6 +34,12 @@ def _string(option, value):
     return value
 
 
+def is_snowflake(value) -> bool:
+    """An id Discord could have made: ASCII digits that fit PostgreSQL's bigint."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < 2 ** 63
+
+
 def _resolved(ctx, option, value, kind):
     items = ctx.resolved.get(kind) or {}
     if str(value) not in items:
@@ -53,8 +59,8 @@ def convert(ctx, option, value):
         if not isinstance(value, bool):
             raise OptionError(f"`{option.name}` must be true or false.")
     elif t == d.USER or t == d.MENTIONABLE:
-        if not str(value).isdigit():
-            raise OptionError(f"`{option.name}` must be a user.")
+        if not is_snowflake(value):  # a stale registration lets members type any text, even past bigint
+            raise OptionError(f"`{option.name}` must be a user: pick one from the list.")
         return ctx.target(value)
     elif t == d.CHANNEL:
         return _resolved(ctx, option, value, "channels")
