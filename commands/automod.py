@@ -124,19 +124,24 @@ def exempt(ctx, rule, role=None, channel=None, remove=False):
     return then_sync(ctx, f"Saved **{rule}**: {describe(saved)}")
 
 
+def _change_list(ctx, change, list_key, items):
+    """Apply add_items/remove_items to one list: (rule, what came back, the list's count line)."""
+    rule, rest = _saved(change, ctx.db, ctx.guild_id, list_key, service.split_items(list_key, items), ctx.now)
+    field, label = service.LISTS[list_key][1], service.LISTS[list_key][2]
+    return rule, rest, f"{label.capitalize()}: now {len(rule['config'][field])}."
+
+
 @words.subcommand("add", "Add words (comma-separated; * is a wildcard), a regex, or domains", options=[
     Option.string("items", "e.g. badword, cat*, *dog — or one regex — or example.com", max_length=1500),
     list_option()])
 def words_add(ctx, items, list=None):
     require_manager(ctx)
     list_key = list or "words"
-    rule, refused = _saved(service.add_items, ctx.db, ctx.guild_id, list_key,
-                           service.split_items(list_key, items), ctx.now)
-    field, label = service.LISTS[list_key][1], service.LISTS[list_key][2]
-    lines = [f"{label.capitalize()}: now {len(rule['config'][field])}."]
+    rule, refused, count = _change_list(ctx, service.add_items, list_key, items)
+    lines = [count]
     lines += [f"Refused '{clip(item, 60)}': {why}." for item, why in refused[:10]]
     if list_key == "words":
-        lines.append(service.word_capacity_note(len(rule["config"][field])))
+        lines.append(service.word_capacity_note(len(rule["config"][service.LISTS["words"][1]])))
     return then_sync(ctx, "\n".join(lines))
 
 
@@ -145,10 +150,8 @@ def words_add(ctx, items, list=None):
 def words_remove(ctx, items, list=None):
     require_manager(ctx)
     list_key = list or "words"
-    rule, missing = _saved(service.remove_items, ctx.db, ctx.guild_id, list_key,
-                           service.split_items(list_key, items), ctx.now)
-    field, label = service.LISTS[list_key][1], service.LISTS[list_key][2]
-    lines = [f"{label.capitalize()}: now {len(rule['config'][field])}."]
+    _, missing, count = _change_list(ctx, service.remove_items, list_key, items)
+    lines = [count]
     if missing:
         lines.append("Not in the list: " + ", ".join(clip(item, 60) for item in missing[:20]) + ".")
     return then_sync(ctx, "\n".join(lines))
