@@ -115,7 +115,7 @@ def _timed_out_until(discord, guild_id, user_id):
 
 def post_alerts(discord, guild_id, alert_channel_id, items):
     """One embed per flagged message, up to 10 per alert message; returns how many were posted."""
-    from app.interactions.responses import embed
+    from app.discord.messages import embed
     embeds = [embed(f"AutoMod flagged a message ({violation.rule_type})", message.get("content") or "(no text)",
                     fields=[("Member", f"<@{message['author']['id']}>", True),
                             ("Channel", f"<#{message['channel_id']}>", True),

@@ -10,11 +10,11 @@ import time
 from urllib.parse import quote
 
 from .errors import NO_TOKEN, DiscordError, explain  # noqa: F401  (re-exported for callers)
+from .messages import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = "DiscordBot (https://github.com/statussync/statussync, 1.0)"
-NO_MENTIONS = {"parse": []}
 REASON_LIMIT = 512
 # Ids that are part of Discord's rate-limit route key ("major parameters").
 _MAJOR = re.compile(r"^/(channels|guilds|webhooks)/(\d+)")

@@ -23,7 +23,7 @@ def action_title(case: dict) -> str:
 
 
 def case_embed(case: dict, notes=()) -> dict:
-    from ..interactions.responses import embed
+    from ..discord.messages import embed
     fields = [("Member", f"<@{case['user_id']}> (`{case['user_id']}`)", True),
               ("Moderator", f"<@{case['moderator_id']}>" if case.get("moderator_id") else "Discord AutoMod", True),
               ("Reason", case.get("reason") or "No reason given")]

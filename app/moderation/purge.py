@@ -35,7 +35,7 @@ def purge_messages(discord, conn, *, guild_id, channel_id, count: int, author_id
 
 
 def _post_summary(discord, conn, guild_id, channel_id, deleted, author_id, moderator_id) -> str:
-    from ..interactions.responses import embed
+    from ..discord.messages import embed
     target = guild_settings.load_section(conn, guild_id, "modlog")["channel_id"]
     if not target:
         return ""
