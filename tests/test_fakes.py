@@ -231,3 +231,16 @@ def test_spec_rejects_automod_rule_without_event_type_and_unknown_routes():
                          {"name": "Links", "trigger_type": 1, "actions": [{"type": 1}]})
     with pytest.raises(AssertionError, match="not a route in Discord's spec"):
         validate_request("POST", "/guilds/1/not-a-thing", {})
+
+
+
+def test_a_slow_route_acts_first_and_answers_late(discord):
+    import time
+    discord.slow("PUT", rf"/guilds/{GUILD}/bans/{MEMBER}", 0.6)
+    started = time.monotonic()
+    with pytest.raises(requests.Timeout):
+        requests.put(f"{discord.base_url}/guilds/{GUILD}/bans/{MEMBER}", json={}, headers=BOT, timeout=0.2)
+    assert time.monotonic() - started < 0.5
+    time.sleep(0.6)
+    bans = requests.get(f"{discord.base_url}/guilds/{GUILD}/bans", headers=BOT, timeout=2).json()
+    assert [b["user"]["id"] for b in bans] == [MEMBER]

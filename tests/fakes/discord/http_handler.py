@@ -54,6 +54,9 @@ def handler_for(fake):
                 status, payload, headers = 404, {"message": "404: Not Found", "code": 0}, {}
             else:
                 status, payload, headers = dispatch(fake, request)
+                delay = fake._take_slow(request.method, path)
+                if delay:
+                    time.sleep(delay)
             self._respond(status, payload, {**_rate_limit_headers(path), **headers})
 
         def _read_raw_body(self):
@@ -75,11 +78,14 @@ def handler_for(fake):
             else:
                 data = json.dumps(payload).encode()
                 headers.setdefault("Content-Type", "application/json")
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, str(value))
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, str(value))
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up waiting (a slow route): as Discord would
 
     return DiscordHandler

@@ -19,6 +19,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         self.requests = []
         self._lock = threading.RLock()
         self._scripted = []  # [method, regex, status, body, headers, times_left]
+        self._slow = []  # [method, regex, delay_s, times_left]: act normally, answer late
         self._last_snowflake = 0
         self._server = self._thread = None
         self._users, self._guilds, self._channels, self._messages = {}, {}, {}, {}
@@ -74,6 +75,21 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         with self._lock:
             self._scripted.append([method.upper(), path_regex, status, body, headers or {}, times])
 
+    def slow(self, method, path_regex, delay, times=1):
+        """Discord acts on matching requests as usual but answers `delay` seconds late (after acting)."""
+        with self._lock:
+            self._slow.append([method.upper(), path_regex, float(delay), times])
+
+    def _take_slow(self, method, path) -> float:
+        with self._lock:
+            for entry in self._slow:
+                if entry[0] == method and re.fullmatch(entry[1], path):
+                    entry[3] -= 1
+                    if entry[3] <= 0:
+                        self._slow.remove(entry)
+                    return entry[2]
+        return 0.0
+
     def rate_limit(self, method, path_regex, retry_after=0.05, times=1):
         body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
         headers = {"Retry-After": f"{retry_after:g}", "X-RateLimit-Remaining": "0",
@@ -84,6 +100,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         with self._lock:
             self.requests.clear()
             self._scripted.clear()
+            self._slow.clear()
 
     def _take_scripted(self, method, path):
         with self._lock:
