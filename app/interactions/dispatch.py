@@ -1,6 +1,7 @@
 """Dispatch a verified interaction to its declared handler; every failure becomes an ephemeral answer."""
 import logging
 
+from .. import deadlines
 from ..discord.errors import DiscordError
 from ..errors import DatabaseUnavailable, UserError
 from . import options as opts
@@ -16,6 +17,8 @@ STALE = ("This command is out of date (Discord has an older registration than th
 UNAVAILABLE = "StatusSync is temporarily unavailable (its database isn't answering). Try again in a minute."
 ALREADY = "This interaction was already handled."
 EXPIRED = "These buttons have expired. Run the command again."
+ANSWER_BUDGET_S = 2.0  # of Discord's 3 s for the handler; the answer itself still has to travel
+HAND_OFF_BUDGET_S = 0.4  # to claim the interaction when handing the rest to deferred work
 
 
 def failure(interaction_id, exc) -> r.Message:
@@ -25,13 +28,17 @@ def failure(interaction_id, exc) -> r.Message:
 
 
 def _claim(ctx) -> bool:
+    return db_claim(ctx.db, ctx)
+
+
+def db_claim(conn, ctx) -> bool:
     """Record the interaction id in the handler's transaction; False when it was applied before.
 
     A concurrent redelivery waits on the id's unique index until the first commits, then sees it.
     A handler that fails rolls its claim back with its work, so nothing half-applied is marked done.
     """
     from .. import db
-    return db.one(ctx.db, "interactions.claim",
+    return db.one(conn, "interactions.claim",
                   {"interaction_id": int(ctx.id), "guild_id": ctx.guild_id, "now": ctx.now}) is not None
 
 
@@ -77,41 +84,108 @@ def handle(runtime, commands, interaction: dict) -> r.Response:
         return r.Pong()
     ctx = Context(runtime, interaction)
     if kind == AUTOCOMPLETE:
-        return _autocomplete(ctx, commands)
+        with deadlines.within(ANSWER_BUDGET_S):
+            return _autocomplete(ctx, commands)
     if kind not in (APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT):
         return r.ephemeral("I don't know this kind of interaction.")
+    if not str(ctx.id).isdigit() or not ctx.token:
+        return r.ephemeral("That interaction is malformed.")
     committed = False
     try:
-        if not str(ctx.id).isdigit() or not ctx.token:
-            return r.ephemeral("That interaction is malformed.")
-        if not _claim(ctx):
-            return r.ephemeral(ALREADY)
-        if kind == APPLICATION_COMMAND:
-            result = _run_command(ctx, commands)
-        else:
-            result = _run_route(ctx, commands, "component" if kind == MESSAGE_COMPONENT else "modal")
-        if not isinstance(result, r.Response):
-            raise TypeError(f"handler returned {type(result).__name__}, not a Response")
-        ctx.finish(commit=True)
-        committed = True
-        if isinstance(result, r.Deferred):
-            runtime.deferred.submit(runtime, result.task_path, interaction, result.kwargs)
-        return result
-    except opts.StaleCommand:
-        return r.ephemeral(STALE)
-    except (opts.OptionError, UserError) as exc:
-        return r.ephemeral(str(exc))
-    except DatabaseUnavailable:
-        return r.ephemeral(UNAVAILABLE)
-    except DiscordError as exc:
-        return r.ephemeral(exc.explain())
+        with deadlines.within(ANSWER_BUDGET_S):
+            if not _claim(ctx):
+                return r.ephemeral(ALREADY)
+            result = _invoke(ctx, commands)
+            ctx.finish(commit=True)
+            committed = True
+    except HandOffNeeded:
+        _finish_quietly(ctx)
+        return _hand_off(runtime, ctx, interaction)
     except Exception as exc:
-        if _is_database_error(exc):
-            return r.ephemeral(UNAVAILABLE)
-        return failure(ctx.id, exc)
+        return _explain(ctx, exc)
     finally:
         if not committed:
             _finish_quietly(ctx)
+    if isinstance(result, r.Deferred):
+        runtime.deferred.submit(runtime, result.task_path, interaction, result.kwargs)
+    return result
+
+
+class HandOffNeeded(Exception):
+    """The answer's deadline came first: the rest of the work continues deferred."""
+
+
+def _invoke(ctx, commands) -> r.Response:
+    """The handler's Response; a step that would pass the deadline becomes HandOffNeeded."""
+    try:
+        if ctx.type == APPLICATION_COMMAND:
+            result = _run_command(ctx, commands)
+        else:
+            result = _run_route(ctx, commands, "component" if ctx.type == MESSAGE_COMPONENT else "modal")
+    except deadlines.DeadlineExceeded as exc:
+        raise HandOffNeeded() from exc
+    except DiscordError as exc:
+        if _unanswered(exc) and deadlines.current() is not None:
+            raise HandOffNeeded() from exc
+        raise
+    if not isinstance(result, r.Response):
+        raise TypeError(f"handler returned {type(result).__name__}, not a Response")
+    return result
+
+
+def _unanswered(exc: DiscordError) -> bool:
+    """Discord took the request but its answer didn't come in time (it may have acted)."""
+    return exc.status == 0 and (getattr(exc, "maybe_done", False) or "Timeout" in exc.message)
+
+
+def _explain(ctx, exc) -> r.Message:
+    """The ephemeral answer for a handler that raised."""
+    if isinstance(exc, opts.StaleCommand):
+        return r.ephemeral(STALE)
+    if isinstance(exc, (opts.OptionError, UserError)):
+        return r.ephemeral(str(exc))
+    if isinstance(exc, (DatabaseUnavailable, HandOffNeeded, deadlines.DeadlineExceeded)) or _is_database_error(exc):
+        return r.ephemeral(UNAVAILABLE)
+    if isinstance(exc, DiscordError):
+        return r.ephemeral(exc.explain())
+    return failure(ctx.id, exc)
+
+
+def _hand_off(runtime, ctx, interaction) -> r.Response:
+    """Claim the interaction in a short transaction of its own, answer "thinking…", resume it deferred."""
+    from .handoff import RESUME_TASK, deferred_answer
+    try:
+        with deadlines.within(HAND_OFF_BUDGET_S), runtime.transaction() as conn:
+            claimed = db_claim(conn, ctx)
+    except Exception as exc:  # the database is what ran out of time: say so instead of promising more
+        log.warning("interaction %s: could not hand off to deferred work: %s", ctx.id, type(exc).__name__)
+        return r.ephemeral(UNAVAILABLE)
+    if not claimed:
+        return r.ephemeral(ALREADY)
+    answer = deferred_answer(ctx)
+    runtime.deferred.submit(runtime, RESUME_TASK, interaction, {})
+    log.info("interaction %s: past the answer deadline, continuing as deferred work", ctx.id)
+    return answer
+
+
+def run_resumed(ctx) -> r.Message:
+    """A handed-off interaction's handler, run again in deferred work (already claimed); its final Message."""
+    from .deferred import load_task
+    commands = ctx.runtime.commands
+    if commands is None:  # a deferred run on Lambda builds its runtime from the environment
+        import commands as declared
+        commands = ctx.runtime.commands = declared.collect()
+    try:
+        result = _invoke(ctx, commands)
+    except HandOffNeeded as exc:
+        raise exc.__cause__ from None
+    except (opts.StaleCommand, opts.OptionError) as exc:
+        return _explain(ctx, exc)
+    if isinstance(result, r.Deferred):
+        result = load_task(result.task_path)(ctx, **result.kwargs)
+    if not isinstance(result, r.Message):
+        return r.ephemeral("That took too long to open. Run the command again.")
+    return result
 
 
 def _is_database_error(exc) -> bool:

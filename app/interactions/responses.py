@@ -66,6 +66,14 @@ class Deferred(Response):
         return {"type": DEFERRED_MESSAGE, "data": {"flags": EPHEMERAL} if self.ephemeral else {}}
 
 
+class HandOff(Deferred):
+    """The deadline came before the handler finished: answer "thinking…", run the handler again deferred."""
+
+    def __init__(self, *, ephemeral=False, update=False):
+        from .handoff import resume
+        super().__init__(resume, {}, ephemeral=ephemeral, update=update)
+
+
 class Modal(Response):
     def __init__(self, custom_id: str, title: str, components: list):
         self.custom_id, self.title, self.components = custom_id, clip(title, 45), components
