@@ -53,12 +53,14 @@ def route_key(method: str, path: str) -> str:
 
 
 class _Bucket:
-    __slots__ = ("limit", "remaining", "reset_at", "window")
+    __slots__ = ("limit", "remaining", "reset_at", "window", "period", "blocked_until")
 
     def __init__(self):
         self.limit = self.remaining = None  # None: not known yet, so nothing to hold a request back
-        self.reset_at = 0.0  # monotonic time the current window ends (or a 429's retry_after does)
+        self.reset_at = 0.0  # monotonic time the current window ends
+        self.blocked_until = 0.0  # a 429's retry_after: nothing goes before it, whatever the quota says
         self.window = None  # Discord's X-RateLimit-Reset for the window `remaining` counts
+        self.period = 1.0  # the longest Reset-After seen: how long a window we start ourselves may last
 
 
 def _number(headers, name):
@@ -89,7 +91,7 @@ class RateLimits:
 
     def _prune(self):
         now = self._monotonic()
-        for key in [k for k, b in self._buckets.items() if b.reset_at <= now]:
+        for key in [k for k, b in self._buckets.items() if max(b.reset_at, b.blocked_until) <= now]:
             del self._buckets[key]
 
     def reserve(self, template: str, major: str, exempt_global: bool = False) -> float:
@@ -99,10 +101,14 @@ class RateLimits:
             if not exempt_global and self._global_until > now:
                 return self._global_until - now
             bucket = self._bucket(template, major)
+            if bucket.blocked_until > now:
+                return bucket.blocked_until - now
             if bucket.remaining is not None and bucket.remaining <= 0:
                 if bucket.reset_at > now:
                     return bucket.reset_at - now
-                bucket.remaining, bucket.window = bucket.limit, None  # a new window we have not seen yet
+                # A new window Discord hasn't described yet: its first answer will say when it ends.
+                bucket.remaining, bucket.window = bucket.limit, None
+                bucket.reset_at = now + bucket.period
             if bucket.remaining is not None:
                 bucket.remaining -= 1
             return 0.0
@@ -121,6 +127,7 @@ class RateLimits:
             limit, window = _number(headers, "X-RateLimit-Limit"), _number(headers, "X-RateLimit-Reset")
             if limit is not None:
                 bucket.limit = int(limit)
+            bucket.period = min(max(bucket.period, reset_after), 60.0)
             newer = bucket.window is None or window is None or window > bucket.window + _SAME_WINDOW
             if bucket.window is not None and window is not None and window < bucket.window - _SAME_WINDOW:
                 return  # a late answer from a window that is over
@@ -129,7 +136,7 @@ class RateLimits:
             else:  # answers of one window arrive out of order; the lowest count is the latest
                 bucket.remaining = min(bucket.remaining, int(remaining))
             bucket.window = window if window is not None else bucket.window
-            bucket.reset_at = max(bucket.reset_at, now + reset_after) if not newer else now + reset_after
+            bucket.reset_at = now + reset_after
 
     def limited(self, template: str, major: str, retry_after: float, is_global: bool, scope: str) -> None:
         """A 429: hold the bucket (or, for a global one, every route) for retry_after."""
@@ -139,11 +146,10 @@ class RateLimits:
             if is_global:
                 self._global_until = max(self._global_until, until)
             else:
-                # scope "shared": the resource is limited for every app; its headers still count our own
-                # quota, so only retry_after tells when to try again.
+                # The 429's own headers have told the quota; retry_after says when to try again. For scope
+                # "shared" (the resource is limited for every app) the quota may be left, the wait still holds.
                 bucket = self._bucket(template, major)
-                bucket.remaining = 0
-                bucket.reset_at = max(bucket.reset_at, until)
+                bucket.blocked_until = max(bucket.blocked_until, until)
         if scope != "shared":  # Discord doesn't count shared 429s against the invalid-request limit
             self.note_invalid()
 
