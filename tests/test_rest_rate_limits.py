@@ -10,6 +10,7 @@ import pytest
 
 from app.discord.rest import DiscordClient, DiscordError
 from tests.conftest import BOT_TOKEN
+from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.rate_limits import bucket_hash
 from tests.interactions import BOT_ID
 
@@ -17,6 +18,19 @@ GUILD_A, GUILD_B, OWNER = "810000000000000001", "810000000000000002", "830000000
 MEMBER_1, MEMBER_2, MEMBER_3 = "850000000000000005", "850000000000000006", "850000000000000007"
 CHANNEL = "820000000000000002"
 TOKEN = "aW50ZXJhY3Rpb246c2VjcmV0LXRva2Vu"
+
+
+@pytest.fixture(scope="module")
+def own_discord():
+    """A fake Discord of these tests' own: the second guild must not show up in the shared one's guild list."""
+    with FakeDiscord(application_id=BOT_ID, bot_token=BOT_TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_discord(own_discord):
+    own_discord.reset()
+    return own_discord
 
 
 @pytest.fixture
