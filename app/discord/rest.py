@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from .. import deadlines
 from ..deadlines import DeadlineExceeded  # noqa: F401  (re-exported for callers)
+from . import answers
 from .errors import NO_TOKEN, DiscordError, DiscordTimeout, DiscordUnreachable, explain  # noqa: F401
 from .messages import NO_MENTIONS
 from .rate_limits import RateLimits, route, route_key  # noqa: F401  (route_key re-exported)
@@ -86,7 +87,7 @@ class DiscordClient:
             try:
                 response = self._send(method, path, json_body, params, files, send_headers, timeout)
             except self._requests.RequestException as exc:
-                error = self._transport_error(exc, timeout)
+                error = answers.transport_error(self._requests, exc, timeout)
                 backoff = 0.2 * (attempt + 1)
                 if method == "GET" and attempt < self.max_retries and self._fits(backoff, waited):
                     log.info("%s on %s, retrying in %.2fs", type(exc).__name__, where, backoff)
@@ -96,7 +97,7 @@ class DiscordClient:
                 raise error from None
             self.limits.learn(template, major, response.headers)
             if response.status_code == 429:
-                retry_after, is_global, scope = self._rate_limit_of(response)
+                retry_after, is_global, scope = answers.rate_limit_of(response)
                 self.limits.limited(template, major, retry_after, is_global, scope)
                 log.warning("429 on %s (%s), retry after %.2fs", where, "global" if is_global else scope,
                             retry_after)
@@ -106,7 +107,7 @@ class DiscordClient:
             if response.status_code in (401, 403):
                 self.limits.note_invalid()
             if response.status_code >= 500 and method in _IDEMPOTENT and attempt < self.max_retries:
-                error = self._error_of(method, response)
+                error = answers.error_of(method, response)
                 backoff = 0.25 * (attempt + 1)
                 if self._fits(backoff, waited):
                     log.info("%s on %s, retrying in %.2fs", response.status_code, where, backoff)
@@ -115,7 +116,7 @@ class DiscordClient:
                     risky = error if error.maybe_done else risky
                     continue
                 raise error
-            return self._parse(method, response)
+            return answers.parse(method, response)
         raise DiscordError(0, 0, "gave up after retries")
 
     def _fits(self, wait: float, waited: float) -> bool:
@@ -128,10 +129,12 @@ class DiscordClient:
     def _take_slot(self, template, major, exempt, waited, where, risky) -> float:
         """Wait (outside any lock) until the route's bucket and the global limit let a request go."""
         while True:
+            left = deadlines.remaining()
+            if left is not None and left < SEND_MIN:
+                raise risky or DeadlineExceeded(f"no time left to send {where} ({max(left, 0):.3f}s)")
             wait = self.limits.reserve(template, major, exempt)
             if wait <= 0:
                 return waited
-            left = deadlines.remaining()
             if left is not None and wait + SEND_MIN >= left:
                 if risky is not None:
                     raise risky  # an earlier attempt may have acted: "nothing done" would be a lie
@@ -145,10 +148,8 @@ class DiscordClient:
         left = deadlines.remaining()
         if left is None:
             return self.timeout
-        if left < SEND_MIN:
-            if risky is not None:
-                raise risky
-            raise DeadlineExceeded(f"no time left to send {where} ({max(left, 0):.3f}s)")
+        if left < SEND_MIN:  # the slot was taken a moment ago, with time left then
+            raise risky or DeadlineExceeded(f"no time left to send {where} ({max(left, 0):.3f}s)")
         return min(self.timeout, left)
 
     def _send(self, method, path, json_body, params, files, headers, timeout):
@@ -161,67 +162,6 @@ class DiscordClient:
                                          timeout=timeout)
         return self._session.request(method, url, params=params, json=json_body, headers=headers,
                                      timeout=timeout)
-
-    def _transport_error(self, exc, timeout) -> DiscordError:
-        """DiscordUnreachable when the request never left; DiscordTimeout when Discord may have it."""
-        requests = self._requests
-        if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
-            return DiscordUnreachable(type(exc).__name__)
-        if isinstance(exc, requests.ReadTimeout):
-            return DiscordTimeout(f"no answer within {timeout:.2f}s")
-        if isinstance(exc, requests.ConnectionError):
-            from urllib3.exceptions import NewConnectionError
-            reason = getattr(exc.args[0], "reason", None) if exc.args else None
-            if isinstance(reason, NewConnectionError):  # refused, unreachable, name lookup failed
-                return DiscordUnreachable(type(reason).__name__)
-            return DiscordTimeout(f"connection lost after sending ({type(exc).__name__})")
-        if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
-            return DiscordTimeout(f"answer cut off ({type(exc).__name__})")
-        return DiscordUnreachable(type(exc).__name__)  # refused locally (bad URL, header): never sent
-
-    @staticmethod
-    def _error_of(method, response) -> DiscordError:
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        data = data if isinstance(data, dict) else {}
-        code = data.get("code")
-        status = response.status_code
-        return DiscordError(status, code if isinstance(code, int) else 0, str(data.get("message") or ""),
-                            maybe_done=status >= 500 and method != "GET")
-
-    def _parse(self, method, response):
-        if response.ok:
-            if response.status_code == 204 or not response.content:
-                return None
-            try:
-                return response.json()
-            except ValueError:
-                return None
-        raise self._error_of(method, response)
-
-    @staticmethod
-    def _rate_limit_of(response) -> tuple[float, bool, str]:
-        """(retry_after seconds, global?, scope) of a 429."""
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        body = body if isinstance(body, dict) else {}
-        headers = response.headers
-        try:
-            retry_after = float(body["retry_after"])
-        except (KeyError, TypeError, ValueError):
-            try:
-                retry_after = float(headers.get("Retry-After", 1))
-            except ValueError:
-                retry_after = 1.0
-        retry_after = min(max(0.0, retry_after), 86_400.0) if retry_after == retry_after else 1.0
-        scope = str(headers.get("X-RateLimit-Scope") or "user").lower()
-        is_global = body.get("global") is True or str(headers.get("X-RateLimit-Global", "")).lower() == "true" \
-            or scope == "global"
-        return retry_after, is_global, scope
 
     # ------------------------------------------------------------ shorthands
 
