@@ -43,6 +43,13 @@ def client(fake_discord):
     return DiscordClient(fake_discord.base_url, BOT_TOKEN, BOT_ID)
 
 
+def _acknowledge(fake, token):
+    """The interaction is answered "thinking…" first, as the app does before it follows up."""
+    import requests
+    answer = requests.post(f"{fake.base_url}/interactions/{fake.next_snowflake()}/{token}/callback", json={"type": 5})
+    assert answer.status_code == 204
+
+
 def test_a_429_in_one_guild_neither_delays_nor_refuses_a_ban_in_another(client, fake_discord):
     assert bucket_hash("PUT", f"/guilds/{GUILD_A}/bans/1") == bucket_hash("PUT", f"/guilds/{GUILD_B}/bans/2")
     client.put(f"/guilds/{GUILD_A}/bans/{MEMBER_1}", {})  # the client learns the ban route's bucket hash
@@ -87,6 +94,7 @@ def test_parallel_threads_at_remaining_one_send_one_request_before_the_reset(cli
 
 
 def test_a_global_429_pauses_every_route_but_interaction_replies(client, fake_discord):
+    _acknowledge(fake_discord, TOKEN)
     fake_discord.rate_limit("POST", rf"/channels/{CHANNEL}/messages", retry_after=0.6, scope="global")
     sender = threading.Thread(target=client.send_message, args=(CHANNEL, "hi"))
     sender.start()
@@ -130,3 +138,27 @@ def test_the_fake_names_one_bucket_per_route_and_counts_each_guild_apart(fake_di
     assert a1.headers["X-RateLimit-Bucket"] == b1.headers["X-RateLimit-Bucket"]
     assert [r.headers["X-RateLimit-Remaining"] for r in (a1, a2, b1)] == ["49", "48", "49"]
     assert 0 < float(a1.headers["X-RateLimit-Reset-After"]) <= 1.0
+
+
+def test_the_fake_refuses_past_a_window_and_locks_every_bot_route_after_a_global_429(fake_discord):
+    import requests
+    fake_discord.add_guild(GUILD_A, OWNER)
+    fake_discord.add_member(GUILD_A, MEMBER_1)
+    auth = {"Authorization": f"Bot {BOT_TOKEN}"}
+    fake_discord.route_limit("PUT", r"/guilds/\d+/bans/\d+", limit=1, per=0.3)
+    ban = f"{fake_discord.base_url}/guilds/{GUILD_A}/bans/{MEMBER_1}"
+    assert requests.put(ban, json={}, headers=auth).status_code == 204
+    over = requests.put(ban, json={}, headers=auth)
+    assert over.status_code == 429 and over.headers["X-RateLimit-Scope"] == "user"
+    assert 0 < over.json()["retry_after"] <= 0.3 and over.headers["X-RateLimit-Remaining"] == "0"
+
+    _acknowledge(fake_discord, TOKEN)
+    fake_discord.rate_limit("GET", rf"/guilds/{GUILD_A}", retry_after=0.3, scope="global")
+    first = requests.get(f"{fake_discord.base_url}/guilds/{GUILD_A}", headers=auth)
+    other = requests.get(f"{fake_discord.base_url}/guilds/{GUILD_A}/roles", headers=auth)
+    reply = requests.post(f"{fake_discord.base_url}/webhooks/{BOT_ID}/{TOKEN}", json={"content": "x"})
+    assert first.json()["global"] is True and "X-RateLimit-Bucket" not in first.headers
+    assert other.status_code == 429 and other.headers["X-RateLimit-Global"] == "true"
+    assert reply.status_code == 200  # interaction endpoints aren't bound to the global limit
+    time.sleep(0.3)
+    assert requests.get(f"{fake_discord.base_url}/guilds/{GUILD_A}/roles", headers=auth).status_code == 200
