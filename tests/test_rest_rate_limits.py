@@ -93,6 +93,24 @@ def test_parallel_threads_at_remaining_one_send_one_request_before_the_reset(cli
     assert len(fake_discord.channel_messages(CHANNEL)) == 6
 
 
+def test_on_a_route_not_known_yet_one_request_learns_the_limit_before_the_others_go(client, fake_discord):
+    fake_discord.route_limit("POST", rf"/channels/{CHANNEL}/messages", limit=2, per=0.5)
+    start = threading.Barrier(4)
+
+    def send(number):
+        start.wait()
+        client.send_message(CHANNEL, f"parallel {number}")
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=5)
+    sent = fake_discord.find("POST", rf"/channels/{CHANNEL}/messages")
+    assert fake_discord.limits.enforced == [] and [r.status for r in sent] == [200] * 4
+    assert len([r for r in sent if r.arrived < sent[0].arrived + 0.5]) == 2
+
+
 def test_a_global_429_pauses_every_route_but_interaction_replies(client, fake_discord):
     _acknowledge(fake_discord, TOKEN)
     fake_discord.rate_limit("POST", rf"/channels/{CHANNEL}/messages", retry_after=0.6, scope="global")

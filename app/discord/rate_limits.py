@@ -19,6 +19,7 @@ log = logging.getLogger("app.discord.rest")
 _MAJOR = re.compile(r"^/(channels|guilds)/(\d+)|^/webhooks/(\d+)(?:/([^/?]+))?")
 _ID = re.compile(r"/\d{5,}(?=/|$)")
 _SAME_WINDOW = 0.005  # X-RateLimit-Reset values this close name the same window
+PROBE_POLL = 0.01  # how often a request behind a bucket's first (probing) request looks again
 _PRUNE_ABOVE = 2048  # buckets kept; interaction tokens make a new webhook bucket per interaction
 INVALID_WINDOW, INVALID_WARN_EVERY = 600.0, 1000  # Discord bans an IP at 10,000 invalid requests / 10 min
 
@@ -53,12 +54,13 @@ def route_key(method: str, path: str) -> str:
 
 
 class _Bucket:
-    __slots__ = ("limit", "remaining", "reset_at", "window", "period", "blocked_until")
+    __slots__ = ("limit", "remaining", "reset_at", "window", "period", "blocked_until", "answered")
 
     def __init__(self):
         self.limit = self.remaining = None  # None: not known yet, so nothing to hold a request back
         self.reset_at = 0.0  # monotonic time the current window ends
         self.blocked_until = 0.0  # a 429's retry_after: nothing goes before it, whatever the quota says
+        self.answered = False  # an answer came (with or without X-RateLimit-* headers)
         self.window = None  # Discord's X-RateLimit-Reset for the window `remaining` counts
         self.period = 1.0  # the longest Reset-After seen: how long a window we start ourselves may last
 
@@ -78,6 +80,7 @@ class RateLimits:
         self._hashes: dict = {}  # template -> Discord's bucket hash
         self._buckets: dict = {}  # (hash or template, major) -> _Bucket
         self._global_until = 0.0
+        self._probing: set = set()  # (template, major) of buckets not known yet with a request out
         self._invalid: deque = deque(maxlen=10_000)
 
     def _bucket(self, template, major):
@@ -94,24 +97,38 @@ class RateLimits:
         for key in [k for k, b in self._buckets.items() if max(b.reset_at, b.blocked_until) <= now]:
             del self._buckets[key]
 
-    def reserve(self, template: str, major: str, exempt_global: bool = False) -> float:
-        """0.0 when a slot was taken for a request sent now; else the seconds to wait before asking again."""
+    def reserve(self, template: str, major: str, exempt_global: bool = False) -> tuple[float, bool]:
+        """(0.0, probe) when a slot was taken for a request sent now, else (seconds to wait, False).
+
+        probe: the bucket is not known yet and this request will tell its limit; call `done` after it.
+        """
         with self._lock:
             now = self._monotonic()
             if not exempt_global and self._global_until > now:
-                return self._global_until - now
+                return self._global_until - now, False
             bucket = self._bucket(template, major)
             if bucket.blocked_until > now:
-                return bucket.blocked_until - now
+                return bucket.blocked_until - now, False
             if bucket.remaining is not None and bucket.remaining <= 0:
                 if bucket.reset_at > now:
-                    return bucket.reset_at - now
+                    return bucket.reset_at - now, False
                 # A new window Discord hasn't described yet: its first answer will say when it ends.
                 bucket.remaining, bucket.window = bucket.limit, None
                 bucket.reset_at = now + bucket.period
             if bucket.remaining is not None:
                 bucket.remaining -= 1
-            return 0.0
+                return 0.0, False
+            if bucket.answered:
+                return 0.0, False  # Discord sends no limits for this route
+            if (template, major) in self._probing:
+                return PROBE_POLL, False  # the first answer will tell the limit; don't all go before it
+            self._probing.add((template, major))
+            return 0.0, True
+
+    def done(self, template: str, major: str) -> None:
+        """The probing request `reserve` let through has its answer (learned already) or has failed."""
+        with self._lock:
+            self._probing.discard((template, major))
 
     def learn(self, template: str, major: str, headers) -> None:
         """Take in the X-RateLimit-* headers of an answer."""
@@ -120,10 +137,11 @@ class RateLimits:
             name = headers.get("X-RateLimit-Bucket")
             if name:
                 self._hashes[template] = name
+            bucket = self._bucket(template, major)
+            bucket.answered = True
             if remaining is None or reset_after is None:
                 return
             now = self._monotonic()
-            bucket = self._bucket(template, major)
             limit, window = _number(headers, "X-RateLimit-Limit"), _number(headers, "X-RateLimit-Reset")
             if limit is not None:
                 bucket.limit = int(limit)

@@ -82,20 +82,17 @@ class DiscordClient:
             send_headers["X-Audit-Log-Reason"] = quote(str(reason)[:REASON_LIMIT], safe="")
         waited, risky = 0.0, None  # risky: the last attempt's error when Discord may have acted on it
         for attempt in range(self.max_retries + 1):
-            waited = self._take_slot(template, major, exempt, waited, where, risky)
-            timeout = self._send_timeout(where, risky)
-            try:
-                response = self._send(method, path, json_body, params, files, send_headers, timeout)
-            except self._requests.RequestException as exc:
-                error = answers.transport_error(self._requests, exc, timeout)
+            waited, probe = self._take_slot(template, major, exempt, waited, where, risky)
+            response, error = self._attempt(template, major, probe, where, risky,
+                                            (method, path, json_body, params, files, send_headers))
+            if error is not None:
                 backoff = 0.2 * (attempt + 1)
                 if method == "GET" and attempt < self.max_retries and self._fits(backoff, waited):
-                    log.info("%s on %s, retrying in %.2fs", type(exc).__name__, where, backoff)
+                    log.info("%s on %s, retrying in %.2fs", error.message, where, backoff)
                     self._sleep(backoff)
                     waited += backoff
                     continue
-                raise error from None
-            self.limits.learn(template, major, response.headers)
+                raise error
             if response.status_code == 429:
                 retry_after, is_global, scope = answers.rate_limit_of(response)
                 self.limits.limited(template, major, retry_after, is_global, scope)
@@ -132,9 +129,9 @@ class DiscordClient:
             left = deadlines.remaining()
             if left is not None and left < SEND_MIN:
                 raise risky or DeadlineExceeded(f"no time left to send {where} ({max(left, 0):.3f}s)")
-            wait = self.limits.reserve(template, major, exempt)
+            wait, probe = self.limits.reserve(template, major, exempt)
             if wait <= 0:
-                return waited
+                return waited, probe
             if left is not None and wait + SEND_MIN >= left:
                 if risky is not None:
                     raise risky  # an earlier attempt may have acted: "nothing done" would be a lie
@@ -143,6 +140,20 @@ class DiscordClient:
                 raise DiscordError(429, 0, "rate limited", wait)
             self._sleep(wait)
             waited += wait
+
+    def _attempt(self, template, major, probe, where, risky, request):
+        """(response, None), or (None, DiscordTimeout | DiscordUnreachable) when no answer came."""
+        try:
+            timeout = self._send_timeout(where, risky)
+            try:
+                response = self._send(*request, timeout)
+            except self._requests.RequestException as exc:
+                return None, answers.transport_error(self._requests, exc, timeout)
+            self.limits.learn(template, major, response.headers)
+            return response, None
+        finally:
+            if probe:
+                self.limits.done(template, major)
 
     def _send_timeout(self, where, risky) -> float:
         left = deadlines.remaining()
