@@ -103,6 +103,7 @@ def test_route_keys_keep_major_ids_and_fold_the_others():
     assert route_key("DELETE", "/channels/1234567/messages/7654321") == "DELETE /channels/1234567/messages/:id"
     assert route_key("PATCH", "/webhooks/1234567/sEcReT/messages/@original") == \
         "PATCH /webhooks/1234567/:token/messages/@original"
+    assert route_key("POST", "/interactions/1234567/sEcReT/callback") == "POST /interactions/1234567/:token/callback"
 
 
 def test_cached_get_reuses_an_answer_for_its_ttl_then_asks_again(fake_discord):

@@ -16,7 +16,7 @@ from collections import deque
 
 log = logging.getLogger("app.discord.rest")
 
-_MAJOR = re.compile(r"^/(channels|guilds)/(\d+)|^/webhooks/(\d+)(?:/([^/?]+))?")
+_MAJOR = re.compile(r"^/(channels|guilds)/(\d+)|^/(?:webhooks|(interactions))/(\d+)(?:/([^/?]+))?")
 _ID = re.compile(r"/\d{5,}(?=/|$)")
 _SAME_WINDOW = 0.005  # X-RateLimit-Reset values this close name the same window
 PROBE_POLL = 0.01  # how often a request behind a bucket's first (probing) request looks again
@@ -38,10 +38,11 @@ def route(method: str, path: str) -> tuple[str, str]:
     rest = _ID.sub("/:id", path[match.end():])
     if match.group(1):
         return f"{method} /{match.group(1)}/:major{rest}", f"{match.group(1)}/{match.group(2)}"
-    token = match.group(4)
+    # An interaction's callback is limited per interaction, like its webhook; neither key holds the token.
+    kind, resource_id, token = match.group(3) or "webhooks", match.group(4), match.group(5)
     if token is None:
-        return f"{method} /webhooks/:major{rest}", f"webhooks/{match.group(3)}"
-    return f"{method} /webhooks/:major/:token{rest}", f"webhooks/{match.group(3)}/{_token_digest(token)}"
+        return f"{method} /{kind}/:major{rest}", f"{kind}/{resource_id}"
+    return f"{method} /{kind}/:major/:token{rest}", f"{kind}/{resource_id}/{_token_digest(token)}"
 
 
 def route_key(method: str, path: str) -> str:

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 USER_AGENT = "DiscordBot (https://github.com/statussync/statussync, 1.0)"
 REASON_LIMIT = 512
 SEND_MIN = 0.05  # never start a request with less time than this left: its answer could not come back
-_WEBHOOK_TOKEN = re.compile(r"(/webhooks/\d+/)[^/?\s]+")
+_WEBHOOK_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/?\s]+")
 _IDEMPOTENT = ("GET", "PUT", "DELETE")  # retried after a 5xx
 
 
