@@ -3,13 +3,15 @@
 A per-route limit is scoped by Discord's bucket hash (`X-RateLimit-Bucket`, the same for one route in every
 guild) *and* the route's top-level resource, the "major parameter": guild id, channel id, or webhook id +
 token. Until Discord names a route's bucket, the route itself (method + path, major parameter kept) is
-the bucket. A slot is taken when a request is sent, so parallel threads cannot all pass at remaining=1.
+the bucket. A slot is taken when a request is sent, so parallel threads cannot all pass at remaining=1;
+on a bucket not known yet, one request goes first and its answer tells the others the limit.
 A global 429 pauses every route of the bot except interaction responses, which Discord exempts.
 
 Nothing here sleeps or holds the lock while waiting: `reserve` says how long to wait, the caller waits.
 """
 import hashlib
 import logging
+import math
 import re
 import threading
 from collections import deque
@@ -67,11 +69,12 @@ class _Bucket:
 
 
 def _number(headers, name):
+    """A header's number; None when it is missing or not a finite number (never trusted blindly)."""
     try:
-        value = headers.get(name)
-        return None if value is None else float(value)
+        value = float(headers.get(name))
     except (TypeError, ValueError):
         return None
+    return value if math.isfinite(value) and value >= 0 else None
 
 
 class RateLimits:
@@ -142,7 +145,7 @@ class RateLimits:
             bucket.answered = True
             if remaining is None or reset_after is None:
                 return
-            now = self._monotonic()
+            now, reset_after = self._monotonic(), min(reset_after, 86_400.0)
             limit, window = _number(headers, "X-RateLimit-Limit"), _number(headers, "X-RateLimit-Reset")
             if limit is not None:
                 bucket.limit = int(limit)

@@ -123,8 +123,12 @@ class DiscordClient:
             return False
         return waited + wait <= self.max_wait
 
-    def _take_slot(self, template, major, exempt, waited, where, risky) -> float:
-        """Wait (outside any lock) until the route's bucket and the global limit let a request go."""
+    def _take_slot(self, template, major, exempt, waited, where, risky) -> tuple[float, bool]:
+        """Wait (outside any lock) until the route's bucket and the global limit let a request go.
+
+        (seconds waited in all, probe). When an earlier attempt may have acted (`risky`), giving up
+        raises that attempt's error: DeadlineExceeded or a 429 would claim nothing was done.
+        """
         while True:
             left = deadlines.remaining()
             if left is not None and left < SEND_MIN:
@@ -133,11 +137,10 @@ class DiscordClient:
             if wait <= 0:
                 return waited, probe
             if left is not None and wait + SEND_MIN >= left:
-                if risky is not None:
-                    raise risky  # an earlier attempt may have acted: "nothing done" would be a lie
-                raise DeadlineExceeded(f"rate limited on {where}: {wait:.2f}s to wait, {max(left, 0):.2f}s left")
+                raise risky or DeadlineExceeded(
+                    f"rate limited on {where}: {wait:.2f}s to wait, {max(left, 0):.2f}s left")
             if waited + wait > self.max_wait:
-                raise DiscordError(429, 0, "rate limited", wait)
+                raise risky or DiscordError(429, 0, "rate limited", wait)
             self._sleep(wait)
             waited += wait
 
