@@ -148,3 +148,26 @@ def test_deadline_messages_and_logs_never_hold_the_interaction_token(client, fak
         client.edit_original(TOKEN, {"content": "done"})
     assert "429" in caplog.text and TOKEN not in caplog.text and TOKEN not in str(caught.value)
     assert all(TOKEN not in str(key) for key in client.limits._buckets)
+
+
+def test_a_connection_that_is_never_accepted_gives_up_after_a_second_leaving_time_to_defer():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    queued = []
+    for _ in range(3):  # fill the accept queue: further connection attempts go unanswered, as a black hole
+        pending = socket.socket()
+        pending.setblocking(False)
+        pending.connect_ex(("127.0.0.1", port))
+        queued.append(pending)
+    client = DiscordClient(f"http://127.0.0.1:{port}/api/v10", BOT_TOKEN, BOT_ID)
+    started = time.monotonic()
+    try:
+        with deadlines.within(2.0), pytest.raises(DiscordUnreachable) as caught:
+            client.put(BAN, {})
+    finally:
+        for pending in queued:
+            pending.close()
+        listener.close()
+    assert 0.9 < time.monotonic() - started < 1.3 and caught.value.maybe_done is False

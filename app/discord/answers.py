@@ -51,12 +51,12 @@ def rate_limit_of(response) -> tuple[float, bool, str]:
     return retry_after, is_global, scope
 
 
-def transport_error(requests, exc, timeout: float) -> DiscordError:
+def transport_error(requests, exc, timeout: tuple[float, float]) -> DiscordError:
     """DiscordUnreachable when the request never left; DiscordTimeout when Discord may have it."""
     if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
         return DiscordUnreachable(type(exc).__name__)
     if isinstance(exc, requests.ReadTimeout):
-        return DiscordTimeout(f"no answer within {timeout:.2f}s")
+        return DiscordTimeout(f"no answer within {timeout[1]:.2f}s")
     if isinstance(exc, requests.ConnectionError):
         from urllib3.exceptions import NewConnectionError
         reason = getattr(exc.args[0], "reason", None) if exc.args else None

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 USER_AGENT = "DiscordBot (https://github.com/statussync/statussync, 1.0)"
 REASON_LIMIT = 512
 SEND_MIN = 0.05  # never start a request with less time than this left: its answer could not come back
+CONNECT_MAX = 1.0  # under a deadline, connecting may take this much of it: the caller keeps time to defer
 _WEBHOOK_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/?\s]+")
 _IDEMPOTENT = ("GET", "PUT", "DELETE")  # retried after a 5xx
 
@@ -158,13 +159,14 @@ class DiscordClient:
             if probe:
                 self.limits.done(template, major)
 
-    def _send_timeout(self, where, risky) -> float:
+    def _send_timeout(self, where, risky) -> tuple[float, float]:
+        """(connect, read) timeouts: the client's own, cut to the deadline."""
         left = deadlines.remaining()
         if left is None:
-            return self.timeout
+            return self.timeout, self.timeout
         if left < SEND_MIN:  # the slot was taken a moment ago, with time left then
             raise risky or DeadlineExceeded(f"no time left to send {where} ({max(left, 0):.3f}s)")
-        return min(self.timeout, left)
+        return min(self.timeout, left, CONNECT_MAX), min(self.timeout, left)
 
     def _send(self, method, path, json_body, params, files, headers, timeout):
         url = self.api_base + path
