@@ -2,15 +2,38 @@
 
 
 class DiscordError(Exception):
-    """Discord answered with an error (or could not be reached: status 0)."""
+    """Discord answered with an error (or could not be reached: status 0).
 
-    def __init__(self, status: int, code: int = 0, message: str = "", retry_after: float = 0.0):
+    `maybe_done` is True when Discord may have acted on the request anyway: it was sent and then timed
+    out or lost its connection (DiscordTimeout), or a write got a 5xx. False: Discord did not act.
+    """
+
+    def __init__(self, status: int, code: int = 0, message: str = "", retry_after: float = 0.0,
+                 maybe_done: bool = False):
         super().__init__(f"Discord {status} (code {code}): {message}")
         self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
+        self.maybe_done = maybe_done
 
     def explain(self) -> str:
         """Plain words a moderator can act on."""
         return explain(self)
+
+
+class DiscordTimeout(DiscordError):
+    """The request was sent, but no answer came in time (or the connection dropped after sending).
+
+    Outcome unknown: Discord may have acted. Status 0, `maybe_done` True.
+    """
+
+    def __init__(self, message: str = "no answer in time"):
+        super().__init__(0, 0, message, maybe_done=True)
+
+
+class DiscordUnreachable(DiscordError):
+    """Discord could not be reached (refused, connect timeout, name lookup): nothing was sent, nothing done."""
+
+    def __init__(self, message: str = "unreachable"):
+        super().__init__(0, 0, message, maybe_done=False)
 
 
 _EXPLANATIONS = {
@@ -39,6 +62,9 @@ def explain(error: DiscordError) -> str:
         return "Discord didn't accept my bot token. Whoever runs StatusSync should check DISCORD_BOT_TOKEN."
     if error.code in _EXPLANATIONS:
         return _EXPLANATIONS[error.code]
+    if isinstance(error, DiscordTimeout):
+        return ("Discord didn't answer in time, so I can't tell whether that went through. "
+                "Check before trying again.")
     if error.status == 429:
         return "Discord is rate-limiting me right now. Try again in a few seconds."
     if error.status == 0 or error.status >= 500:

@@ -1,47 +1,47 @@
-"""The one Discord REST client: rate-limit buckets, bounded 429 retries, audit-log reasons, uploads.
+"""The one Discord REST client: rate limits, deadlines, bounded retries, audit-log reasons, uploads.
 
 Features call this module; they never call `requests` themselves.
+
+Time: under a deadline (`app.deadlines.within`), every wait (rate-limit bucket, global pause, 429
+retry_after, retry backoff) and every request's timeout fits in what is left of it. Without one (jobs),
+a request waits at most `max_wait` seconds in all and each attempt times out after `timeout`.
+
+What a caller gets when it does not work out:
+- `DeadlineExceeded` (app.deadlines): a wait or retry would pass the deadline; raised BEFORE sending,
+  and only when nothing of the request was done (earlier attempts were 429s). Hand the work to deferred.
+- `DiscordError(429, retry_after=...)`: rate limited longer than `max_wait` allows (no deadline set),
+  or still rate limited after `max_retries`. Nothing was done.
+- `DiscordTimeout` (status 0, maybe_done True): sent, but no answer in time or the connection dropped
+  after sending. Discord may have acted.
+- `DiscordUnreachable` (status 0, maybe_done False): never sent (refused, connect timeout, DNS).
+- `DiscordError(status, code, message)`: Discord's refusal; `maybe_done` True only for a 5xx to a write.
 """
 import json
 import logging
 import re
-import threading
 import time
 from urllib.parse import quote
 
-from .errors import NO_TOKEN, DiscordError, explain  # noqa: F401  (re-exported for callers)
+from .. import deadlines
+from ..deadlines import DeadlineExceeded  # noqa: F401  (re-exported for callers)
+from . import answers
+from .errors import NO_TOKEN, DiscordError, DiscordTimeout, DiscordUnreachable, explain  # noqa: F401
 from .messages import NO_MENTIONS
+from .rate_limits import RateLimits, route, route_key  # noqa: F401  (route_key re-exported)
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = "DiscordBot (https://github.com/statussync/statussync, 1.0)"
 REASON_LIMIT = 512
-# Ids that are part of Discord's rate-limit route key ("major parameters").
-_MAJOR = re.compile(r"^/(channels|guilds|webhooks)/(\d+)")
-_ID = re.compile(r"/\d{5,}")
-_WEBHOOK_TOKEN = re.compile(r"^(/webhooks/\d+/)[^/?]+")
+SEND_MIN = 0.05  # never start a request with less time than this left: its answer could not come back
+CONNECT_MAX = 1.0  # under a deadline, connecting may take this much of it: the caller keeps time to defer
+_WEBHOOK_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/?\s]+")
+_IDEMPOTENT = ("GET", "PUT", "DELETE")  # retried after a 5xx
 
 
 def _loggable(text: str) -> str:
     """A path or route key with the webhook (interaction) token masked: it lets anyone answer as the bot."""
-    prefix, _, path = text.rpartition(" ")
-    return (prefix + " " if prefix else "") + _WEBHOOK_TOKEN.sub(r"\1:token", path)
-
-
-def route_key(method: str, path: str) -> str:
-    """Requests sharing a key share a rate-limit bucket until Discord names the bucket."""
-    major = _MAJOR.match(path)
-    generic = _ID.sub("/:id", path)
-    if major:
-        generic = f"/{major.group(1)}/{major.group(2)}" + _ID.sub("/:id", path[major.end():])
-    return f"{method} {generic}"
-
-
-class _Bucket:
-    __slots__ = ("remaining", "reset_at")
-
-    def __init__(self):
-        self.remaining, self.reset_at = 1, 0.0
+    return _WEBHOOK_TOKEN.sub(r"\1:token", text)
 
 
 class DiscordClient:
@@ -58,10 +58,8 @@ class DiscordClient:
         # Don't consult proxy variables and .netrc on every request (~0.4 ms each); Discord is reached directly.
         self._session.trust_env = False
         self._session.headers["User-Agent"] = USER_AGENT
-        self._buckets: dict = {}
+        self.limits = RateLimits(monotonic)
         self._recent: dict = {}
-        self._bucket_names: dict = {}
-        self._lock = threading.Lock()
 
     def __repr__(self):
         return f"<DiscordClient {self.api_base}>"  # never the token
@@ -70,8 +68,12 @@ class DiscordClient:
 
     def request(self, method: str, path: str, *, json_body=None, params=None, reason=None, files=None,
                 auth=True, headers=None):
-        """Parsed JSON of Discord's answer (None for 204); raises DiscordError."""
-        key = route_key(method, path)
+        """Parsed JSON of Discord's answer (None for 204); raises DiscordError or DeadlineExceeded."""
+        template, major = route(method, path)
+        where = _loggable(f"{method} {path}")
+        # Discord doesn't hold interaction responses to the bot's global limit.
+        exempt = path.startswith("/interactions/") or (
+            not auth and bool(self.application_id) and path.startswith(f"/webhooks/{self.application_id}/"))
         send_headers = dict(headers or {})
         if auth:
             if not self._token:
@@ -79,99 +81,103 @@ class DiscordClient:
             send_headers["Authorization"] = f"Bot {self._token}"
         if reason:
             send_headers["X-Audit-Log-Reason"] = quote(str(reason)[:REASON_LIMIT], safe="")
-        waited = 0.0
+        waited, risky = 0.0, None  # risky: the last attempt's error when Discord may have acted on it
         for attempt in range(self.max_retries + 1):
-            waited += self._wait_for_bucket(key)
-            try:
-                response = self._send(method, path, json_body, params, files, send_headers)
-            except self._requests.RequestException as exc:
-                if attempt < self.max_retries and method == "GET":
-                    self._sleep(0.2 * (attempt + 1))
+            waited, probe = self._take_slot(template, major, exempt, waited, where, risky)
+            response, error = self._attempt(template, major, probe, where, risky,
+                                            (method, path, json_body, params, files, send_headers))
+            if error is not None:
+                backoff = 0.2 * (attempt + 1)
+                if method == "GET" and attempt < self.max_retries and self._fits(backoff, waited):
+                    log.info("%s on %s, retrying in %.2fs", error.message, where, backoff)
+                    self._sleep(backoff)
+                    waited += backoff
                     continue
-                raise DiscordError(0, 0, type(exc).__name__) from None
-            self._update_bucket(key, response)
+                raise error
             if response.status_code == 429:
-                retry_after = self._retry_after(response)
-                if attempt < self.max_retries and waited + retry_after <= self.max_wait:
-                    log.warning("429 on %s, retrying after %.2fs", _loggable(key), retry_after)
-                    self._sleep(retry_after)
-                    waited += retry_after
+                retry_after, is_global, scope = answers.rate_limit_of(response)
+                self.limits.limited(template, major, retry_after, is_global, scope)
+                log.warning("429 on %s (%s), retry after %.2fs", where, "global" if is_global else scope,
+                            retry_after)
+                if attempt < self.max_retries:
+                    continue  # the next _take_slot waits for it, or says why it can't
+                raise risky or DiscordError(429, 0, "rate limited", retry_after)
+            if response.status_code in (401, 403):
+                self.limits.note_invalid()
+            if response.status_code >= 500 and method in _IDEMPOTENT and attempt < self.max_retries:
+                error = answers.error_of(method, response)
+                backoff = 0.25 * (attempt + 1)
+                if self._fits(backoff, waited):
+                    log.info("%s on %s, retrying in %.2fs", response.status_code, where, backoff)
+                    self._sleep(backoff)
+                    waited += backoff
+                    risky = error if error.maybe_done else risky
                     continue
-                raise DiscordError(429, 0, "rate limited", retry_after)
-            if response.status_code >= 500 and attempt < self.max_retries and method in ("GET", "PUT", "DELETE"):
-                self._sleep(0.25 * (attempt + 1))
-                continue
-            return self._parse(response)
+                raise error
+            return answers.parse(method, response)
         raise DiscordError(0, 0, "gave up after retries")
 
-    def _send(self, method, path, json_body, params, files, headers):
+    def _fits(self, wait: float, waited: float) -> bool:
+        """Whether waiting `wait` more still leaves time to send (within the deadline, or max_wait without)."""
+        left = deadlines.remaining()
+        if left is not None and wait + SEND_MIN >= left:
+            return False
+        return waited + wait <= self.max_wait
+
+    def _take_slot(self, template, major, exempt, waited, where, risky) -> tuple[float, bool]:
+        """Wait (outside any lock) until the route's bucket and the global limit let a request go.
+
+        (seconds waited in all, probe). When an earlier attempt may have acted (`risky`), giving up
+        raises that attempt's error: DeadlineExceeded or a 429 would claim nothing was done.
+        """
+        while True:
+            left = deadlines.remaining()
+            if left is not None and left < SEND_MIN:
+                raise risky or DeadlineExceeded(f"no time left to send {where} ({max(left, 0):.3f}s)")
+            wait, probe = self.limits.reserve(template, major, exempt)
+            if wait <= 0:
+                return waited, probe
+            if left is not None and wait + SEND_MIN >= left:
+                raise risky or DeadlineExceeded(
+                    f"rate limited on {where}: {wait:.2f}s to wait, {max(left, 0):.2f}s left")
+            if waited + wait > self.max_wait:
+                raise risky or DiscordError(429, 0, "rate limited", wait)
+            self._sleep(wait)
+            waited += wait
+
+    def _attempt(self, template, major, probe, where, risky, request):
+        """(response, None), or (None, DiscordTimeout | DiscordUnreachable) when no answer came."""
+        try:
+            timeout = self._send_timeout(where, risky)
+            try:
+                response = self._send(*request, timeout)
+            except self._requests.RequestException as exc:
+                return None, answers.transport_error(self._requests, exc, timeout)
+            self.limits.learn(template, major, response.headers)
+            return response, None
+        finally:
+            if probe:
+                self.limits.done(template, major)
+
+    def _send_timeout(self, where, risky) -> tuple[float, float]:
+        """(connect, read) timeouts: the client's own, cut to the deadline."""
+        left = deadlines.remaining()
+        if left is None:
+            return self.timeout, self.timeout
+        if left < SEND_MIN:  # the slot was taken a moment ago, with time left then
+            raise risky or DeadlineExceeded(f"no time left to send {where} ({max(left, 0):.3f}s)")
+        return min(self.timeout, left, CONNECT_MAX), min(self.timeout, left)
+
+    def _send(self, method, path, json_body, params, files, headers, timeout):
         url = self.api_base + path
         if files:
             multipart = {"payload_json": (None, json.dumps(json_body or {}), "application/json")}
             for index, file in enumerate(files):
                 multipart[f"files[{index}]"] = (file.filename, file.data, file.content_type)
             return self._session.request(method, url, params=params, files=multipart, headers=headers,
-                                         timeout=self.timeout)
+                                         timeout=timeout)
         return self._session.request(method, url, params=params, json=json_body, headers=headers,
-                                     timeout=self.timeout)
-
-    @staticmethod
-    def _parse(response):
-        if response.status_code == 204 or not response.content:
-            if response.ok:
-                return None
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        if response.ok:
-            return data
-        data = data if isinstance(data, dict) else {}
-        raise DiscordError(response.status_code, int(data.get("code") or 0), str(data.get("message") or ""))
-
-    @staticmethod
-    def _retry_after(response) -> float:
-        try:
-            return max(0.0, float(response.json().get("retry_after")))
-        except (ValueError, TypeError, AttributeError):
-            try:
-                return max(0.0, float(response.headers.get("Retry-After", 1)))
-            except ValueError:
-                return 1.0
-
-    def _bucket(self, key):
-        name = self._bucket_names.get(key, key)
-        bucket = self._buckets.get(name)
-        if bucket is None:
-            bucket = self._buckets[name] = _Bucket()
-        return bucket
-
-    def _wait_for_bucket(self, key) -> float:
-        with self._lock:
-            bucket = self._bucket(key)
-            now = self._monotonic()
-            wait = bucket.reset_at - now if bucket.remaining <= 0 else 0.0
-        if wait > 0:
-            if wait > self.max_wait:
-                raise DiscordError(429, 0, "rate limited", wait)
-            self._sleep(wait)
-            return wait
-        return 0.0
-
-    def _update_bucket(self, key, response):
-        headers = response.headers
-        remaining, reset_after = headers.get("X-RateLimit-Remaining"), headers.get("X-RateLimit-Reset-After")
-        if remaining is None or reset_after is None:
-            return
-        with self._lock:
-            if headers.get("X-RateLimit-Bucket"):
-                self._bucket_names[key] = headers["X-RateLimit-Bucket"]
-            bucket = self._bucket(key)
-            try:
-                bucket.remaining = int(remaining)
-                bucket.reset_at = self._monotonic() + float(reset_after)
-            except ValueError:
-                pass
+                                     timeout=timeout)
 
     # ------------------------------------------------------------ shorthands
 

@@ -1,7 +1,5 @@
 """The HTTP side: reads a request off the socket, records it, dispatches it, writes the answer."""
-import hashlib
 import json
-import re
 import time
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
@@ -13,13 +11,6 @@ from tests.fakes.discord.request_body import Recorded, read_body
 
 API_PREFIX = "/api/v10"
 CDN_PREFIX = "/cdn"
-
-
-def _rate_limit_headers(path):
-    bucket = hashlib.sha1(re.sub(r"\d{15,}", "{id}", path).encode()).hexdigest()[:16]
-    return {"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "4",
-            "X-RateLimit-Reset": f"{time.time() + 1:.3f}", "X-RateLimit-Reset-After": "1.000",
-            "X-RateLimit-Bucket": bucket}
 
 
 def handler_for(fake):
@@ -46,6 +37,7 @@ def handler_for(fake):
                 parsed = True
             except (ValueError, UnicodeDecodeError):
                 parsed = False
+            request.arrived = time.monotonic()
             with fake._lock:
                 fake.requests.append(request)
             if not parsed:
@@ -53,11 +45,25 @@ def handler_for(fake):
             elif path == url.path and not path.startswith(CDN_PREFIX + "/"):
                 status, payload, headers = 404, {"message": "404: Not Found", "code": 0}, {}
             else:
-                status, payload, headers = dispatch(fake, request)
-                delay = fake._take_slow(request.method, path)
-                if delay:
-                    time.sleep(delay)
-            self._respond(status, payload, {**_rate_limit_headers(path), **headers})
+                status, payload, headers = self._limited_or_dispatched(request)
+            request.status = status
+            self._respond(status, payload, headers)
+
+        def _limited_or_dispatched(self, request):
+            """A 429 of the fake's rate limits (nothing done), else the route's answer (late, if slow)."""
+            limit_headers = {}
+            if not request.path.startswith(CDN_PREFIX + "/"):
+                limited, limit_headers = fake.limits.admit(request.method, request.path)
+                if limited is not None:
+                    return limited
+            status, payload, headers = dispatch(fake, request)
+            if str(headers.get("X-RateLimit-Global", "")).lower() == "true":
+                fake.limits.start_global(float(payload["retry_after"]))
+                limit_headers = {}  # a global 429 carries no route headers
+            delay = fake._take_slow(request.method, request.path)
+            if delay:
+                time.sleep(delay)
+            return status, payload, {**limit_headers, **headers}
 
         def _read_raw_body(self):
             if self.headers.get("Transfer-Encoding", "").lower() != "chunked":

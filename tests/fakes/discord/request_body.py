@@ -18,6 +18,8 @@ class Recorded:
     files: list  # (field, filename, content_type, bytes)
     body: bytes
     form: dict = field(default_factory=dict)  # application/x-www-form-urlencoded fields (OAuth2)
+    arrived: float = 0.0  # time.monotonic() when the fake read it
+    status: int = 0  # the status the fake answered with
 
 
 def parse_multipart(content_type, body):

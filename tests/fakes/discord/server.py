@@ -4,6 +4,7 @@ import threading
 from http.server import ThreadingHTTPServer
 
 from tests.fakes.discord.http_handler import API_PREFIX, CDN_PREFIX, handler_for
+from tests.fakes.discord.rate_limits import FakeRateLimits
 from tests.fakes.discord.readback import ReadBack
 from tests.fakes.discord.seeding import Seeding
 from tests.fakes.discord.state import DiscordState
@@ -20,6 +21,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         self._lock = threading.RLock()
         self._scripted = []  # [method, regex, status, body, headers, times_left]
         self._slow = []  # [method, regex, delay_s, times_left]: act normally, answer late
+        self.limits = FakeRateLimits()  # X-RateLimit-* headers per (bucket, major parameter); 429s past them
         self._last_snowflake = 0
         self._server = self._thread = None
         self._users, self._guilds, self._channels, self._messages = {}, {}, {}, {}
@@ -90,17 +92,32 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
                     return entry[2]
         return 0.0
 
-    def rate_limit(self, method, path_regex, retry_after=0.05, times=1):
-        body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
-        headers = {"Retry-After": f"{retry_after:g}", "X-RateLimit-Remaining": "0",
-                   "X-RateLimit-Reset-After": f"{retry_after:.3f}", "X-RateLimit-Scope": "user"}
+    def rate_limit(self, method, path_regex, retry_after=0.05, times=1, scope="user"):
+        """Answer matching requests 429 (nothing done). scope "user": this route's bucket, "shared": the
+        resource for every app (the headers keep counting our quota), "global": every route of the bot
+        until retry_after has passed."""
+        if scope == "global":
+            body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": True}
+            headers = {"Retry-After": f"{retry_after:g}", "X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"}
+        elif scope == "shared":
+            body = {"message": "The resource is being rate limited.", "retry_after": retry_after, "global": False}
+            headers = {"Retry-After": f"{retry_after:g}", "X-RateLimit-Scope": "shared"}
+        else:
+            body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+            headers = {"Retry-After": f"{retry_after:g}", "X-RateLimit-Remaining": "0",
+                       "X-RateLimit-Reset-After": f"{retry_after:.3f}", "X-RateLimit-Scope": "user"}
         self.queue(method, path_regex, 429, body, headers, times)
+
+    def route_limit(self, method, path_regex, limit, per):
+        """Matching routes allow `limit` requests per `per` seconds, per bucket and major parameter."""
+        self.limits.set_limit(method, path_regex, limit, per)
 
     def reset(self):
         with self._lock:
             self.requests.clear()
             self._scripted.clear()
             self._slow.clear()
+        self.limits.reset()
 
     def _take_scripted(self, method, path):
         with self._lock:
