@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from app import create_app
+from app import create_app, features
 from app.interactions.declare import SlashCommand
 from app.interactions.deferred import TaskNotFinished
 from app.interactions.registry import CommandSet
@@ -117,6 +117,9 @@ class _Module:
     report = report
 
 
+features.register(features.Feature("lambdaprobe", tasks={"lambdaprobe_report": build_report}))
+
+
 @pytest.fixture
 def app(settings):
     settings["COMMANDS"] = CommandSet.from_modules([_Module])
@@ -144,7 +147,7 @@ def test_a_deferring_command_on_lambda_invokes_the_function_once_asynchronously(
     invocation = fake_lambda.invocations[0]
     assert invocation["function"] == FUNCTION_NAME and invocation["signed"]
     assert event["command"] == ZAPPA_ROUTER and event["task_path"] == OUR_ENTRY
-    assert event["args"] == ["tests.test_deferred_lambda:build_report", interaction, {"weeks": 4}]
+    assert event["args"] == ["lambdaprobe_report", interaction, {"weeks": 4}]
     assert type(runtime.deferred).__name__ == "ZappaRunner"
     assert original_edits(fake_discord, interaction) == []  # nothing ran in the process that answered
 
@@ -214,7 +217,7 @@ COLD_PING = """
 import json, sys, time
 from nacl.signing import SigningKey
 key = SigningKey.generate()
-from app import create_app
+from app import create_app, features
 app = create_app({"DISCORD_PUBLIC_KEY": key.verify_key.encode().hex()})
 body, stamp = b'{"type": 1}', str(int(time.time()))
 answer = app.test_client().post("/interactions", data=body, headers={

@@ -27,11 +27,7 @@ class Clock:
 
 def send_at(side, interaction, moment):
     """Post a signed interaction stamped `moment`; the answer must be 200 and valid per the spec."""
-    response = side.post(json.dumps(interaction).encode(), timestamp=int(moment.timestamp()))
-    assert response.status_code == 200, response.get_data(as_text=True)
-    payload = response.get_json()
-    spec.validate_interaction_response(payload)
-    return payload
+    return side.send(interaction, timestamp=int(moment.timestamp()))
 
 
 @pytest.fixture

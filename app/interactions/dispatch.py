@@ -5,23 +5,12 @@ from ..discord.errors import DiscordError
 from ..errors import DatabaseUnavailable, UserError
 from . import options as opts
 from . import responses as r
+from .answers import ALREADY, EXPIRED, STALE, UNAVAILABLE, failure  # noqa: F401 (re-exported)
 from .context import Context
 
 log = logging.getLogger(__name__)
 
 PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2, 3, 4, 5
-
-STALE = ("This command is out of date (Discord has an older registration than the bot). "
-         "A bot administrator should run `python register_commands.py`.")
-UNAVAILABLE = "StatusSync is temporarily unavailable (its database isn't answering). Try again in a minute."
-ALREADY = "This interaction was already handled."
-EXPIRED = "These buttons have expired. Run the command again."
-
-
-def failure(interaction_id, exc) -> r.Message:
-    """Bugs get a log line with the interaction id and a generic reply with that id as reference."""
-    log.error("interaction %s failed", interaction_id, exc_info=exc)
-    return r.ephemeral(f"Something went wrong on our side. (Reference: `{interaction_id}`)")
 
 
 def _claim(ctx) -> bool:
@@ -95,7 +84,7 @@ def handle(runtime, commands, interaction: dict) -> r.Response:
         ctx.finish(commit=True)
         committed = True
         if isinstance(result, r.Deferred):
-            runtime.deferred.submit(runtime, result.task_path, interaction, result.kwargs)
+            runtime.deferred.submit(runtime, result.task_name, interaction, result.kwargs)
         return result
     except opts.StaleCommand:
         return r.ephemeral(STALE)
