@@ -7,6 +7,7 @@
 
 Invalid declarations raise DeclarationError at import, not at Discord.
 """
+import inspect
 import re
 
 from .components import ComponentRoute, DeclarationError, component, custom_id, modal  # noqa: F401 (one import for features)
@@ -134,12 +135,41 @@ def _check_options(options, owner: str) -> list:
     return options
 
 
+def _check_handler(handler, options, owner: str) -> None:
+    """The dispatcher calls handler(ctx, **{every declared option}) (None for an absent one): each option
+    needs a parameter of its name, and each parameter after ctx an option (or a default is never used)."""
+    if not callable(handler):
+        raise DeclarationError(f"{owner}: the handler is not callable")
+    try:
+        parameters = list(inspect.signature(handler).parameters.values())
+    except (TypeError, ValueError):
+        return  # a builtin or C callable: nothing to compare
+    if not parameters or parameters[0].kind not in (parameters[0].POSITIONAL_ONLY, parameters[0].POSITIONAL_OR_KEYWORD):
+        raise DeclarationError(f"{owner}: the handler must take the context as its first parameter")
+    rest = parameters[1:]
+    if any(p.kind == p.VAR_POSITIONAL for p in rest):
+        raise DeclarationError(f"{owner}: the handler takes *args; options are passed by name")
+    takes_any = any(p.kind == p.VAR_KEYWORD for p in rest)
+    named = {p.name for p in rest if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    if any(p.kind == p.POSITIONAL_ONLY for p in rest):
+        raise DeclarationError(f"{owner}: options can't be positional-only parameters")
+    missing = [o.name for o in options if o.name not in named and not takes_any]
+    if missing:
+        raise DeclarationError(f"{owner}: option(s) {', '.join(missing)} have no parameter in "
+                               f"{getattr(handler, '__qualname__', handler)}")
+    extra = sorted(named - {o.name for o in options})
+    if extra:
+        raise DeclarationError(f"{owner}: parameter(s) {', '.join(extra)} of "
+                               f"{getattr(handler, '__qualname__', handler)} match no declared option")
+
+
 class Subcommand:
     def __init__(self, name, description, handler, options=None):
         _check_name(name, "subcommand")
         _check_description(description, f"subcommand {name!r}")
         self.name, self.description, self.handler = name, description, handler
         self.options = _check_options(options, f"subcommand {name!r}")
+        _check_handler(handler, self.options, f"subcommand {name!r}")
 
     def to_json(self) -> dict:
         return {"type": SUB_COMMAND, "name": self.name, "description": self.description,
@@ -191,11 +221,14 @@ class SlashCommand(_Parent):
         self.options = _check_options(options, f"command {name!r}")
         self.default_member_permissions = default_member_permissions
         self.contexts, self.nsfw, self.handler = tuple(contexts), nsfw, handler
+        if handler is not None:
+            _check_handler(handler, self.options, f"command {name!r}")
 
     def __call__(self, handler):
         """Use the command itself as the decorator of its handler (no subcommands)."""
         if self.children:
             raise DeclarationError(f"{self.name}: a command with subcommands has no handler of its own")
+        _check_handler(handler, self.options, f"command {self.name!r}")
         self.handler = handler
         return handler
 
