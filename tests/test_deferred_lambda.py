@@ -16,6 +16,7 @@ import pytest
 
 from app import create_app, features
 from app.interactions.declare import SlashCommand
+from app.interactions import deferred
 from app.interactions.deferred import TaskNotFinished
 from app.interactions.registry import CommandSet
 from tests import interactions as ix
@@ -33,6 +34,7 @@ class FakeLambda:
 
     def __init__(self):
         self.invocations = []
+        self.delay = 0.0  # seconds before answering (after recording): a slow Lambda API
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,6 +49,7 @@ class FakeLambda:
                     return
                 fake.invocations.append({"function": found.group(1), "payload": json.loads(body),
                                          "signed": self.headers.get("Authorization", "").startswith("AWS4-")})
+                time.sleep(fake.delay)
                 self._answer(202, b"")
 
             def _answer(self, status, body):
@@ -211,6 +214,26 @@ def test_without_lambda_the_work_still_runs_on_a_thread(discord, fake_discord, r
     assert discord.send(interaction) == {"type": 5, "data": {}}
     assert runtime.deferred.wait(10)
     assert original_edits(fake_discord, interaction)[0].json["content"].startswith("Report for the last 4 weeks")
+
+
+def test_handing_work_to_a_slow_lambda_api_ends_inside_the_deadline_with_one_attempt(runtime, fake_lambda):
+    from app import deadlines
+    fake_lambda.delay = 3.0
+    runner = deferred.ZappaRunner()
+    interaction = ix.command("lambdaprobe", [ix.sub("report")])
+    started = time.monotonic()
+    with deadlines.within(1.5), pytest.raises(Exception, match="(?i)timeout|timed out"):
+        runner.submit(runtime, "lambdaprobe_report", interaction, {"weeks": 4})
+    assert time.monotonic() - started < 1.5
+    assert len(fake_lambda.invocations) == 1  # no retry that would pass the deadline
+
+
+def test_with_no_time_left_nothing_is_sent_to_lambda(runtime, fake_lambda):
+    from app import deadlines
+    interaction = ix.command("lambdaprobe", [ix.sub("report")])
+    with deadlines.within(0.05), pytest.raises(deadlines.DeadlineExceeded):
+        deferred.ZappaRunner().submit(runtime, "lambdaprobe_report", interaction, {"weeks": 4})
+    assert fake_lambda.invocations == []
 
 
 COLD_PING = """

@@ -237,6 +237,7 @@ class ZappaRunner:
 
     def __init__(self):
         self._session = None
+        self._clients = {}  # time-left step -> client (making one costs 60-200 ms; timeouts are per client)
 
     def submit(self, runtime, task_name, interaction, kwargs) -> None:
         import os
@@ -253,14 +254,18 @@ class ZappaRunner:
 
     def _client(self):
         """A Lambda client whose one attempt (no retry) ends inside the time left, measured after the
-        imports and the session (a cold boto3 import costs a few hundred ms of it)."""
+        imports and the session (a cold `import boto3` costs 300-400 ms of it). Clients are kept per
+        quarter second of time left, rounded down, so their timeouts never exceed what is left."""
         if self._session is None:
             import boto3
             self._session = boto3.Session()  # read from the environment now, not at import
-        from botocore.config import Config
         left = deadlines.remaining(self.NO_DEADLINE_S)
         deadlines.check(self.MIN_S, "handing deferred work to Lambda")
-        connect = min(1.0, left * 0.4)
-        return self._session.client("lambda", config=Config(
-            connect_timeout=connect, read_timeout=max(0.05, left * 0.85 - connect),
-            retries={"total_max_attempts": 1}))
+        step = max(1, int(left * 4)) / 4
+        if step not in self._clients:
+            from botocore.config import Config
+            connect = min(1.0, step * 0.4)
+            self._clients[step] = self._session.client("lambda", config=Config(
+                connect_timeout=connect, read_timeout=max(0.05, step * 0.8 - connect),
+                retries={"total_max_attempts": 1}))
+        return self._clients[step]
