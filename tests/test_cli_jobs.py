@@ -87,6 +87,24 @@ def test_levelups_grants_the_pending_reward_role(settings, runtime, fake_discord
     assert REWARD_ROLE in fake_discord.member(G, ALICE)["roles"]
 
 
+LAMBDA_LEVELUPS = "from app import lambda_jobs; print(lambda_jobs.levelups({'source': 'aws.events'}, None))"
+
+
+def test_the_lambda_handler_of_a_job_loads_the_registry_too(settings, runtime, fake_discord):
+    now = datetime.now(timezone.utc)
+    with runtime.transaction() as conn:
+        guild_settings.update(conn, G, "xp", {"level_roles": [{"level": 1, "role_id": REWARD_ROLE}]}, now)
+    feed_xp(runtime, [message(n, BOB, now - timedelta(hours=1) + timedelta(seconds=61 * n)) for n in range(7)], now)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **{key: settings[key] for key in (
+        "DATABASE_URL", "DISCORD_APPLICATION_ID", "DISCORD_PUBLIC_KEY", "DISCORD_BOT_TOKEN", "DISCORD_API_BASE",
+        "SECRET_KEY")}}
+    done = subprocess.run([sys.executable, "-c", LAMBDA_LEVELUPS], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "1 level-up(s) delivered"
+    assert REWARD_ROLE in fake_discord.member(G, BOB)["roles"]
+
+
 def test_weekly_announces_last_weeks_winners(settings, runtime, fake_discord):
     now = datetime.now(timezone.utc)
     with runtime.transaction() as conn:

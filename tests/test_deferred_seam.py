@@ -152,3 +152,26 @@ def test_features_refuse_a_name_two_of_them_claim():
         features.unregister("twin")
     assert features.tasks()["seam_fast"] is finish_fast
 
+
+
+def test_under_waitress_the_task_runs_after_the_response_was_written(app, runtime, fake_discord, signing_key):
+    import json
+
+    from waitress.server import create_server
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    serving = threading.Thread(target=server.run, daemon=True)
+    serving.start()
+    try:
+        interaction = ix.command("seam", [ix.sub("fast")])
+        body, stamp = json.dumps(interaction).encode(), str(int(time.time()))
+        answer = requests.post(f"http://127.0.0.1:{server.effective_port}/interactions", data=body, timeout=5,
+                               headers={"Content-Type": "application/json", "X-Signature-Timestamp": stamp,
+                                        "X-Signature-Ed25519": signing_key.sign(stamp.encode() + body).signature.hex()})
+        assert answer.json() == {"type": 5, "data": {}}
+        fake_discord.acknowledge(interaction, answer.json())  # Discord got it
+        deadline = time.monotonic() + 5  # waitress closes the response (and starts the task) on its own
+        while not fake_discord.webhook_messages(interaction["token"])[0].get("content") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert fake_discord.webhook_messages(interaction["token"])[0]["content"] == "done: [1, 2]"
+    finally:
+        server.close()

@@ -63,3 +63,12 @@ def test_a_registered_feature_brings_its_section_to_config(discord, runtime):
         assert any(f["name"] == "Greeter" and "hi" in f["value"] for f in answer["data"]["embeds"][0]["fields"])
     finally:
         features.unregister("greeter")
+
+
+def test_every_job_has_a_lambda_handler_and_a_schedule():
+    from app import lambda_jobs
+    settings = json.loads((ROOT / "zappa_settings.json").read_text())
+    scheduled = {e["function"] for stage in settings.values() for e in stage.get("events", [])}
+    for name in features.jobs():
+        assert callable(getattr(lambda_jobs, name, None)), f"app/lambda_jobs.py has no handler for {name}"
+        assert f"app.lambda_jobs.{name}" in scheduled, f"zappa_settings.json does not schedule {name}"
