@@ -93,8 +93,11 @@ def _unique(kind: str, pairs) -> dict:
 
 def sections() -> dict:
     """{section name: Section} of every feature, in declaration order."""
-    table = _unique("settings section", ((f, s.name, s) for f in declared() for s in f.sections))
-    return {name: section for name, (_, section) in table.items()}
+    with _lock:
+        if "sections" not in _resolved:
+            table = _unique("settings section", ((f, s.name, s) for f in declared() for s in f.sections))
+            _resolved["sections"] = {name: section for name, (_, section) in table.items()}
+        return _resolved["sections"]
 
 
 def resolve(reference: str):

@@ -183,29 +183,24 @@ class ThreadRunner:
     def __init__(self, max_workers: int = 4):
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="deferred")
         self._pending = set()
-        self._waiting = 0  # submitted, waiting for their response to close
         self._lock = threading.Condition()
 
     def submit(self, runtime, task_name, interaction, kwargs) -> None:
         args = (runtime, *checked(task_name, interaction, kwargs))
         from flask import after_this_request, has_request_context
-        if not has_request_context():
+        if not has_request_context():  # a one-shot command or a test calling submit itself
             self._start(args)
             return
-        with self._lock:
-            self._waiting += 1
 
         @after_this_request
         def start_after_the_answer(response):
-            response.call_on_close(lambda: self._start(args, waited=True))
+            response.call_on_close(lambda: self._start(args))
             return response
 
-    def _start(self, args, waited=False):
+    def _start(self, args):
         future = self._executor.submit(run_task, *args)
         with self._lock:
             self._pending.add(future)
-            if waited:
-                self._waiting -= 1
         future.add_done_callback(self._done)
 
     def _done(self, future):
