@@ -33,7 +33,7 @@ def create_app(config=None):
     from werkzeug.exceptions import HTTPException
 
     from . import features, health
-    from .interactions import deferred
+    from .interactions import runners
     from .interactions import routes as interactions
     from .runtime import Runtime
 
@@ -44,7 +44,7 @@ def create_app(config=None):
     runtime = Runtime(settings)
     features.load()  # every feature's settings sections, jobs, scan consumers and deferred tasks
     runtime.commands = settings.get("COMMANDS") or features.command_set()
-    runtime.choose_deferred = deferred.runner_for_environment
+    runtime.choose_deferred = runners.runner_for_environment
     app.extensions["statussync"] = runtime
     app.register_blueprint(health.bp)
     app.register_blueprint(interactions.bp)

@@ -16,7 +16,7 @@ import pytest
 
 from app import create_app, features
 from app.interactions.declare import SlashCommand
-from app.interactions import deferred
+from app.interactions import runners
 from app.interactions.deferred import TaskNotFinished
 from app.interactions.registry import CommandSet
 from tests import interactions as ix
@@ -219,7 +219,7 @@ def test_without_lambda_the_work_still_runs_on_a_thread(discord, fake_discord, r
 def test_handing_work_to_a_slow_lambda_api_ends_inside_the_deadline_with_one_attempt(runtime, fake_lambda):
     from app import deadlines
     fake_lambda.delay = 3.0
-    runner = deferred.ZappaRunner()
+    runner = runners.ZappaRunner()
     interaction = ix.command("lambdaprobe", [ix.sub("report")])
     started = time.monotonic()
     with deadlines.within(1.5), pytest.raises(Exception, match="(?i)timeout|timed out"):
@@ -232,7 +232,7 @@ def test_with_no_time_left_nothing_is_sent_to_lambda(runtime, fake_lambda):
     from app import deadlines
     interaction = ix.command("lambdaprobe", [ix.sub("report")])
     with deadlines.within(0.05), pytest.raises(deadlines.DeadlineExceeded):
-        deferred.ZappaRunner().submit(runtime, "lambdaprobe_report", interaction, {"weeks": 4})
+        runners.ZappaRunner().submit(runtime, "lambdaprobe_report", interaction, {"weeks": 4})
     assert fake_lambda.invocations == []
 
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from app import create_app, features
-from app.interactions import deferred
+from app.interactions import deferred, runners
 from app.interactions.declare import SlashCommand
 from app.interactions.registry import CommandSet
 from tests import interactions as ix
@@ -96,7 +96,7 @@ def test_an_argument_json_cannot_carry_fails_in_the_handler_and_nothing_runs(dis
 
 def test_every_runner_refuses_unregistered_names_and_non_json_arguments(runtime):
     interaction = ix.command("seam", [ix.sub("fast")])
-    for runner in (deferred.ThreadRunner(), deferred.ZappaRunner()):
+    for runner in (runners.ThreadRunner(), runners.ZappaRunner()):
         with pytest.raises(deferred.UnknownTask):
             runner.submit(runtime, "tests.test_deferred_seam:not_a_task", interaction, {})
         with pytest.raises(TypeError):
