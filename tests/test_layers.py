@@ -80,3 +80,11 @@ def test_feature_services_and_jobs_use_no_flask():
 def test_the_walk_sees_relative_and_function_level_imports(source, expected):
     probe = ROOT / "app" / "moderation" / "probe.py"
     assert any(under(name, expected) for _, name in imports(probe, source))
+
+
+def test_deferred_work_and_dispatch_share_answers_without_importing_each_other():
+    for name in ("app/interactions/deferred.py", "app/interactions/runners.py"):
+        assert [n for _, n in imports(ROOT / name) if under(n, "app.interactions.dispatch")] == [], name
+    assert [n for _, n in imports(ROOT / "app/interactions/dispatch.py")
+            if under(n, "app.interactions.deferred") or under(n, "app.interactions.runners")] == []
+    assert [n for _, n in imports(ROOT / "app/runtime.py") if under(n, "app.interactions")] == []
