@@ -1,5 +1,4 @@
 """/rep as members use it, through the signed HTTP path: giving, cooldowns, races, cards."""
-import json
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -8,7 +7,6 @@ import pytest
 
 from app import create_app
 from tests import interactions as ix
-from tests import spec
 from tests.interactions import DiscordSide
 
 START = datetime(2024, 5, 15, 12, 0, tzinfo=timezone.utc)
