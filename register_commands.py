@@ -2,7 +2,7 @@
 
     python register_commands.py [--guild ID] [--dry-run]
 
-Builds the registration JSON from commands/, reads what Discord has, prints the difference, and sends
+Builds the registration JSON from every feature's commands (app/features.py), reads what Discord has, prints the difference, and sends
 one bulk overwrite when they differ. --guild registers in one guild (instant, for testing);
 --dry-run prints the difference and sends nothing.
 """
@@ -63,7 +63,7 @@ def main(argv=None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="print the difference, send nothing")
     args = parser.parse_args(argv)
 
-    import commands
+    from app import features
     from app.discord.rest import DiscordClient, DiscordError
 
     application_id, token = os.environ.get("DISCORD_APPLICATION_ID"), os.environ.get("DISCORD_BOT_TOKEN")
@@ -77,7 +77,7 @@ def main(argv=None) -> int:
     client = DiscordClient(os.environ.get("DISCORD_API_BASE") or "https://discord.com/api/v10", token,
                            application_id)
     path = f"/applications/{application_id}" + (f"/guilds/{args.guild}" if args.guild else "") + "/commands"
-    desired = commands.collect().registration_json()
+    desired = features.command_set().registration_json()  # every feature's commands, from the registry
     where = f"guild {args.guild}" if args.guild else "globally"
     try:
         current = client.get(path) or []

@@ -32,9 +32,8 @@ def create_app(config=None):
     from flask import Flask, jsonify
     from werkzeug.exceptions import HTTPException
 
-    import commands
-
-    from . import health
+    from . import features, health
+    from .interactions import runners
     from .interactions import routes as interactions
     from .runtime import Runtime
 
@@ -43,7 +42,9 @@ def create_app(config=None):
     app.config.update(SECRET_KEY=settings["SECRET_KEY"], MAX_CONTENT_LENGTH=4 * 1024 * 1024,
                       JSON_SORT_KEYS=False)
     runtime = Runtime(settings)
-    runtime.commands = settings.get("COMMANDS") or commands.collect()
+    features.load()  # every feature's settings sections, jobs, scan consumers and deferred tasks
+    runtime.commands = settings.get("COMMANDS") or features.command_set()
+    runtime.choose_deferred = runners.runner_for_environment
     app.extensions["statussync"] = runtime
     app.register_blueprint(health.bp)
     app.register_blueprint(interactions.bp)

@@ -36,13 +36,13 @@ def migrate(args) -> None:
 
 
 def job(args) -> None:
-    from .jobs import JOBS, load_jobs
+    from . import features
     from .runtime import Runtime
-    load_jobs()
-    if args.name not in JOBS:
-        sys.exit(f"statussync: unknown job {args.name!r}; jobs: {', '.join(sorted(JOBS))}")
-    runtime = Runtime(_settings())
-    print(JOBS[args.name](runtime))
+    jobs = features.jobs()
+    if args.name not in jobs:
+        sys.exit(f"statussync: unknown job {args.name!r}; jobs: {', '.join(sorted(jobs))}")
+    features.load()
+    print(jobs[args.name](Runtime(_settings())))
 
 
 def grant_premium(args) -> None:

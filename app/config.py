@@ -23,6 +23,7 @@ DEFAULTS = {
     "AI_API_KEY": None,
     "AI_MODEL": None,
     "PORT": "3000",
+    "JOB_BUDGET_SECONDS": "40",  # one run of a scheduled job (app/jobs/guilds.py), inside Lambda's 60 s
 }
 
 # Without these the bot cannot talk to Discord; all unset means local mode.

@@ -1,7 +1,8 @@
-"""Per-guild settings in sections. Each feature declares its section's defaults next to itself:
+"""Per-guild settings in sections. Each feature declares its sections in its FEATURE (app/features.py):
 
-    guild_settings.declare("modlog", {"channel_id": None, "dm_members": True}, "Mod log")
+    Section("modlog", {"channel_id": None, "dm_members": True}, "Mod log", kinds={"channel_id": "channel"})
 
+Every section of every feature exists whichever module was imported first: `sections()` asks the registry.
 Stored values are merged over the defaults, so a new setting needs no migration.
 """
 import json
@@ -9,15 +10,12 @@ import json
 from . import db
 from .errors import UserError
 
-SECTIONS: dict = {}
-
-
 class Section:
     def __init__(self, name, defaults, title, kinds=None, validate=None):
         self.name, self.defaults, self.title = name, dict(defaults), title
         # kind of each key where the default doesn't tell: "channel", "role", "roles", "int", "bool", "text"
         self.kinds = dict(kinds or {})
-        self.validate = validate
+        self.validate = validate  # validate(values) raising UserError, or its "module:function" name
 
     def kind(self, key) -> str:
         if key in self.kinds:
@@ -32,18 +30,14 @@ class Section:
         return "text"
 
 
-def declare(name: str, defaults: dict, title: str, kinds=None, validate=None) -> Section:
-    section = Section(name, defaults, title, kinds, validate)
-    SECTIONS[name] = section
-    return section
-
-
-declare("general", {"language": "en", "command_xp": False}, "General")
-declare("modlog", {"channel_id": None, "dm_members": True}, "Mod log", kinds={"channel_id": "channel"})
+def sections() -> dict:
+    """{name: Section} of every feature's settings, in declaration order."""
+    from . import features
+    return features.sections()
 
 
 def _merged(stored: dict) -> dict:
-    return {name: {**section.defaults, **(stored.get(name) or {})} for name, section in SECTIONS.items()}
+    return {name: {**section.defaults, **(stored.get(name) or {})} for name, section in sections().items()}
 
 
 def load(conn, guild_id) -> dict:
@@ -83,7 +77,7 @@ def _coerce(section: Section, key, value):
 
 def update(conn, guild_id, name: str, values: dict, now) -> dict:
     """Change some keys of one section; unknown sections or keys are a UserError. Returns the section."""
-    section = SECTIONS.get(name)
+    section = sections().get(name)
     if section is None:
         raise UserError(f"There is no settings section called {name!r}.")
     unknown = sorted(set(values) - set(section.defaults))
@@ -91,7 +85,11 @@ def update(conn, guild_id, name: str, values: dict, now) -> dict:
         raise UserError(f"Unknown setting(s) in {name}: {', '.join(map(str, unknown))}.")
     clean = {key: _coerce(section, key, value) for key, value in values.items()}
     if section.validate:
-        section.validate(clean)
+        validate = section.validate
+        if isinstance(validate, str):  # "module:function", imported when a value is first checked
+            from .features import resolve
+            validate = resolve(validate)
+        validate(clean)
     row = db.one(conn, "settings.merge_section",
                  {"guild_id": int(guild_id), "section": name, "values": json.dumps(clean), "now": now})
     return _merged(row["settings"])[name]

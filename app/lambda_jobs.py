@@ -1,12 +1,14 @@
-"""Entry points for Zappa's scheduled events: each runs one job once (`python -m app job NAME` elsewhere)."""
+"""Entry points for Zappa's scheduled events: each runs one job once (`python -m app job NAME` elsewhere).
+
+The feature registry is loaded first, so a fresh Lambda container knows every settings section and job.
+"""
 
 
 def _run(name: str):
-    from . import settings_for
-    from .jobs import JOBS, load_jobs
+    from . import features, settings_for
     from .runtime import Runtime
-    load_jobs()
-    return JOBS[name](Runtime(settings_for()))
+    features.load()
+    return features.jobs()[name](Runtime(settings_for()))
 
 
 def scan(event, context):

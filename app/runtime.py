@@ -1,8 +1,6 @@
 """What handlers and jobs share: settings, database, Discord client, clock, randomness, deferred work."""
-import os
 import random
 from datetime import datetime, timezone
-
 
 
 def utc_now() -> datetime:
@@ -18,6 +16,7 @@ class Runtime:
         self.commands = None
         self._discord = settings.get("DISCORD_CLIENT")
         self._deferred = settings.get("DEFERRED_RUNNER")
+        self.choose_deferred = None  # () -> runner, called on first use (the environment may change until then)
 
     @property
     def discord(self):
@@ -29,11 +28,12 @@ class Runtime:
 
     @property
     def deferred(self):
+        """The runner of deferred work; the app factory says how to choose one (this module imports no
+        interaction code: runtime sits below app/interactions)."""
         if self._deferred is None:
-            from .interactions import deferred
-            # On Lambda nothing runs after the response, so the work goes to an asynchronous invocation.
-            on_lambda = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
-            self._deferred = deferred.ZappaRunner() if on_lambda else deferred.ThreadRunner()
+            if self.choose_deferred is None:
+                raise RuntimeError("no deferred runner: this runtime was not built by create_app")
+            self._deferred = self.choose_deferred()
         return self._deferred
 
     def transaction(self):

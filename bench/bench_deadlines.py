@@ -46,7 +46,7 @@ def run_all(fake, url, args):
                       "DISCORD_CDN_BASE": fake.cdn_url, "SECRET_KEY": "bench"})
     with db.transaction(url) as conn:
         guild_settings.update(conn, ix.GUILD_ID, "modlog", {"channel_id": MODLOG}, datetime.now(timezone.utc))
-    side = ix.DiscordSide(app.test_client(), key)
+    side = ix.DiscordSide(app.test_client(), key, fake)
     resolved = {"users": {ix.MEMBER_ID: member["user"]},
                 "members": {ix.MEMBER_ID: {k: v for k, v in member.items() if k != "user"}}}
 
@@ -85,11 +85,13 @@ def measure(side, fake, build, before, runs, warmup):
     for i in range(runs + warmup):
         if before is not None:
             before()
-        body = json.dumps(build(i)).encode()
+        interaction = build(i)
+        body = json.dumps(interaction).encode()
         started = time.perf_counter()
         response = side.post(body)
         elapsed = time.perf_counter() - started
         assert response.status_code == 200, response.get_data()
+        side.acknowledge(interaction, response)
         kind = {4: "reply", 5: "deferred"}.get(response.get_json().get("type"), str(response.get_json().get("type")))
         if i >= warmup:
             timings.append(elapsed)

@@ -38,7 +38,7 @@ def view(ctx):
     require_manager(ctx)
     settings = guild_settings.load(ctx.db, ctx.guild_id)
     fields = []
-    for name, section in guild_settings.SECTIONS.items():
+    for name, section in guild_settings.sections().items():
         lines = [f"**{key.replace('_', ' ')}**: {show(section, key, value)}"
                  for key, value in settings[name].items()]
         fields.append((section.title, "\n".join(lines) or "—"))

@@ -10,7 +10,7 @@ CHANNEL_TYPES = (TEXT_CHANNEL, ANNOUNCEMENT_CHANNEL)
 
 
 def _section_embed(ctx, name: str, title: str):
-    section = guild_settings.SECTIONS[name]
+    section = guild_settings.sections()[name]
     values = guild_settings.load_section(ctx.db, ctx.guild_id, name)
     lines = [f"**{key.replace('_', ' ')}**: {show(section, key, value)}" for key, value in values.items()
              if key != "level_roles"]

@@ -20,10 +20,24 @@ def snowflake() -> str:
 
 
 class DiscordSide:
-    """Signs and posts interactions to the app's /interactions like Discord, and checks the answers."""
+    """Signs and posts interactions to the app's /interactions like Discord, and checks the answers.
 
-    def __init__(self, client, signing_key: SigningKey):
-        self.client, self.signing_key = client, signing_key
+    Like Discord, it takes the HTTP answer as the interaction's callback: the fake Discord the app talks to
+    is told (so @original exists and may be edited from then on), then the response is closed, which is
+    when the app may start deferred work (`call_on_close`, as waitress calls it after writing).
+    """
+
+    def __init__(self, client, signing_key: SigningKey, fake=None):
+        self.client, self.signing_key, self._fake = client, signing_key, fake
+
+    @property
+    def fake(self):
+        """The fake Discord the app behind `client` talks to."""
+        if self._fake is None:
+            from tests.fakes.discord import FakeDiscord
+            runtime = self.client.application.extensions["statussync"]
+            self._fake = FakeDiscord.at(runtime.settings.get("DISCORD_API_BASE"))
+        return self._fake
 
     def post(self, body: bytes, timestamp=None, signature=None):
         timestamp = str(int(time.time()) if timestamp is None else timestamp)
@@ -33,13 +47,31 @@ class DiscordSide:
             "Content-Type": "application/json", "X-Signature-Ed25519": signature,
             "X-Signature-Timestamp": timestamp})
 
-    def send(self, interaction: dict) -> dict:
-        """Post a signed interaction; the answer must be 200 and valid per Discord's spec."""
-        response = self.post(json.dumps(interaction).encode())
+    def send(self, interaction: dict, *, deliver=True, timestamp=None) -> dict:
+        """Post a signed interaction; the answer must be 200 and valid per Discord's spec. With deliver
+        (the default) Discord then receives it: acknowledge(), as real Discord does on reading it."""
+        response = self.post(json.dumps(interaction).encode(), timestamp)
         assert response.status_code == 200, response.get_data(as_text=True)
         payload = response.get_json()
         spec.validate_interaction_response(payload)
+        if deliver:
+            self.acknowledge(interaction, response)
+        else:
+            self.pending = (interaction, response)
         return payload
+
+    def acknowledge(self, interaction: dict, response) -> None:
+        """Discord has read the answer: the fake knows the interaction was acknowledged, then the
+        response is closed (the app's call_on_close runs: deferred work starts)."""
+        if response.mimetype == "application/json":
+            callback, files = response.get_json(), []
+        else:
+            from tests.fakes.discord.request_body import parse_multipart
+            callback, files = parse_multipart(response.content_type, response.get_data())
+        fake = self.fake
+        if fake is not None and callback.get("type") != 1 and interaction.get("type") != 4:
+            fake.acknowledge(interaction, callback, files)
+        response.close()
 
     def command(self, name, options=None, *, permissions=ADMINISTRATOR, user_id=MOD_ID, roles=(),
                 resolved=None, guild_id=GUILD_ID, app_permissions=ADMINISTRATOR, **extra) -> dict:

@@ -25,6 +25,31 @@ def test_invalid_declarations_fail_at_import(build, message):
         build()
 
 
+def _handler_with_count(ctx, count):
+    return None
+
+
+@pytest.mark.parametrize("declare, message", [
+    (lambda: SlashCommand("ok", "x", options=[Option.integer("count", "x")])(lambda ctx: None),
+     "count have no parameter"),
+    (lambda: SlashCommand("ok", "x")(_handler_with_count), "count of .* match no declared option"),
+    (lambda: SlashCommand("ok", "x", options=[Option.string("label", "x", required=False)])(
+        lambda ctx, label, extra=None: None), "extra of .* match no declared option"),
+    (lambda: SlashCommand("ok", "x").subcommand("sub", "x", options=[Option.user("user", "x")])(
+        lambda ctx, member: None), "user have no parameter"),
+    (lambda: SlashCommand("ok", "x").subcommand("sub", "x")(lambda ctx, *args: None), r"\*args"),
+    (lambda: SlashCommand("ok", "x")(lambda: None), "context as its first parameter"),
+])
+def test_a_handler_whose_parameters_do_not_match_its_options_fails_at_import(declare, message):
+    with pytest.raises(DeclarationError, match=message):
+        declare()
+
+
+def test_a_handler_may_take_options_as_keyword_arguments():
+    command = SlashCommand("ok", "x", options=[Option.integer("count", "x")])
+    assert command(lambda ctx, **options: options) is not None
+
+
 def test_a_command_cannot_mix_options_and_subcommands():
     command = SlashCommand("mixed", "x", options=[Option.string("a", "x")])
     with pytest.raises(DeclarationError, match="exclude"):

@@ -14,8 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from app import create_app
+from app import create_app, features
 from app.interactions.declare import SlashCommand
+from app.interactions import runners
 from app.interactions.deferred import TaskNotFinished
 from app.interactions.registry import CommandSet
 from tests import interactions as ix
@@ -33,6 +34,7 @@ class FakeLambda:
 
     def __init__(self):
         self.invocations = []
+        self.delay = 0.0  # seconds before answering (after recording): a slow Lambda API
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,6 +49,7 @@ class FakeLambda:
                     return
                 fake.invocations.append({"function": found.group(1), "payload": json.loads(body),
                                          "signed": self.headers.get("Authorization", "").startswith("AWS4-")})
+                time.sleep(fake.delay)
                 self._answer(202, b"")
 
             def _answer(self, status, body):
@@ -117,6 +120,9 @@ class _Module:
     report = report
 
 
+features.register(features.Feature("lambdaprobe", tasks={"lambdaprobe_report": build_report}))
+
+
 @pytest.fixture
 def app(settings):
     settings["COMMANDS"] = CommandSet.from_modules([_Module])
@@ -144,7 +150,7 @@ def test_a_deferring_command_on_lambda_invokes_the_function_once_asynchronously(
     invocation = fake_lambda.invocations[0]
     assert invocation["function"] == FUNCTION_NAME and invocation["signed"]
     assert event["command"] == ZAPPA_ROUTER and event["task_path"] == OUR_ENTRY
-    assert event["args"] == ["tests.test_deferred_lambda:build_report", interaction, {"weeks": 4}]
+    assert event["args"] == ["lambdaprobe_report", interaction, {"weeks": 4}]
     assert type(runtime.deferred).__name__ == "ZappaRunner"
     assert original_edits(fake_discord, interaction) == []  # nothing ran in the process that answered
 
@@ -210,11 +216,31 @@ def test_without_lambda_the_work_still_runs_on_a_thread(discord, fake_discord, r
     assert original_edits(fake_discord, interaction)[0].json["content"].startswith("Report for the last 4 weeks")
 
 
+def test_handing_work_to_a_slow_lambda_api_ends_inside_the_deadline_with_one_attempt(runtime, fake_lambda):
+    from app import deadlines
+    fake_lambda.delay = 3.0
+    runner = runners.ZappaRunner()
+    interaction = ix.command("lambdaprobe", [ix.sub("report")])
+    started = time.monotonic()
+    with deadlines.within(1.5), pytest.raises(Exception, match="(?i)timeout|timed out"):
+        runner.submit(runtime, "lambdaprobe_report", interaction, {"weeks": 4})
+    assert time.monotonic() - started < 1.5
+    assert len(fake_lambda.invocations) == 1  # no retry that would pass the deadline
+
+
+def test_with_no_time_left_nothing_is_sent_to_lambda(runtime, fake_lambda):
+    from app import deadlines
+    interaction = ix.command("lambdaprobe", [ix.sub("report")])
+    with deadlines.within(0.05), pytest.raises(deadlines.DeadlineExceeded):
+        runners.ZappaRunner().submit(runtime, "lambdaprobe_report", interaction, {"weeks": 4})
+    assert fake_lambda.invocations == []
+
+
 COLD_PING = """
 import json, sys, time
 from nacl.signing import SigningKey
 key = SigningKey.generate()
-from app import create_app
+from app import create_app, features
 app = create_app({"DISCORD_PUBLIC_KEY": key.verify_key.encode().hex()})
 body, stamp = b'{"type": 1}', str(int(time.time()))
 answer = app.test_client().post("/interactions", data=body, headers={

@@ -7,7 +7,7 @@ import time
 import pytest
 from nacl.signing import SigningKey
 
-from app import create_app
+from app import create_app, features
 from app.interactions import declare as d
 from app.interactions.declare import Option, SlashCommand, component
 from app.interactions.registry import CommandSet
@@ -71,6 +71,9 @@ def probe_file(ctx):
 def probe_ask(ctx):
     return ctx.modal("probe-modal:7", "Tell me", [action_row(
         {"type": 4, "custom_id": "answer", "label": "Answer", "style": 1})])
+
+
+features.register(features.Feature("probe", tasks={"probe_slow": finish_slow, "probe_slowfail": fail_slow}))
 
 
 @component("probe-page")

@@ -1,5 +1,4 @@
 """/rep as members use it, through the signed HTTP path: giving, cooldowns, races, cards."""
-import json
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -8,7 +7,6 @@ import pytest
 
 from app import create_app
 from tests import interactions as ix
-from tests import spec
 from tests.interactions import DiscordSide
 
 START = datetime(2024, 5, 15, 12, 0, tzinfo=timezone.utc)
@@ -27,11 +25,7 @@ class Clock:
 
 def send_at(side, interaction, moment):
     """Post a signed interaction stamped `moment`; the answer must be 200 and valid per the spec."""
-    response = side.post(json.dumps(interaction).encode(), timestamp=int(moment.timestamp()))
-    assert response.status_code == 200, response.get_data(as_text=True)
-    payload = response.get_json()
-    spec.validate_interaction_response(payload)
-    return payload
+    return side.send(interaction, timestamp=int(moment.timestamp()))
 
 
 @pytest.fixture

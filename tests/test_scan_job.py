@@ -216,25 +216,23 @@ def test_a_message_that_vanished_before_deletion_is_skipped(guild, runtime, fake
     assert discord_calls(fake_discord) == [f"GET /guilds/{G}/channels"]
 
 
-def test_load_consumers_finds_every_packages_scan_consumer(tmp_path, monkeypatch):
-    root = tmp_path / "plugged"
-    (root / "xp").mkdir(parents=True)
-    (root / "quiet").mkdir()
-    (root / "__init__.py").write_text("")
-    (root / "quiet" / "__init__.py").write_text("")
-    (root / "xp" / "__init__.py").write_text("")
-    (root / "xp" / "scan_consumer.py").write_text(textwrap.dedent('''
-        NAME = "xp"
+def test_load_consumers_gives_every_features_scan_consumer(tmp_path, monkeypatch):
+    from app import features
+    (tmp_path / "plugged_consumer.py").write_text(textwrap.dedent('''
+        NAME = "plugged"
         def wants_guild(conn, guild_id):
             return True
         def consume(runtime, conn, guild_id, channel_id, messages, now):
             pass
     '''))
     monkeypatch.syspath_prepend(str(tmp_path))
-    import plugged
-    (consumer,) = load_consumers(plugged)
-    assert consumer.NAME == "xp" and callable(consumer.consume)
-    assert all(hasattr(c, "consume") and isinstance(c.NAME, str) for c in load_consumers())
+    assert [c.NAME for c in load_consumers()] == ["xp"]  # the social feature's
+    features.register(features.Feature("plugged", scan_consumers=["plugged_consumer"]))
+    try:
+        assert [c.NAME for c in load_consumers()] == ["xp", "plugged"]
+    finally:
+        features.unregister("plugged")
+    assert [c.NAME for c in load_consumers()] == ["xp"]
 
 
 def test_a_channel_first_seen_empty_has_its_first_messages_judged(guild, runtime, fake_discord):

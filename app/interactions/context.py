@@ -105,8 +105,13 @@ class Context:
         return r.Message(content, ephemeral=True)
 
     def defer(self, task, ephemeral=False, **kwargs) -> r.Deferred:
-        """Answer "thinking…" now; `task(ctx, **kwargs)` runs later and its Message replaces it."""
-        return r.Deferred(task, kwargs, ephemeral=ephemeral, update=self.type == 3)
+        """Answer "thinking…" now; the registered task (its function or its name) runs later as
+        task(ctx, **kwargs) and its Message replaces the answer. kwargs must survive JSON."""
+        from .. import features
+        name = task if isinstance(task, str) else features.task_name(task)
+        if not features.is_task(name):
+            raise features.DeclarationError(f"{name!r} is not a registered deferred task")
+        return r.Deferred(name, kwargs, ephemeral=ephemeral, update=self.type == 3)
 
     def update(self, content=None, **kw) -> r.Message:
         """Edit the message whose button or menu was used."""

@@ -10,6 +10,7 @@ Invalid declarations raise DeclarationError at import, not at Discord.
 import re
 
 from .components import ComponentRoute, DeclarationError, component, custom_id, modal  # noqa: F401 (one import for features)
+from .signatures import check_handler as _check_handler
 
 NAME_RE = re.compile(r"^[-_\w]{1,32}$")
 
@@ -140,6 +141,7 @@ class Subcommand:
         _check_description(description, f"subcommand {name!r}")
         self.name, self.description, self.handler = name, description, handler
         self.options = _check_options(options, f"subcommand {name!r}")
+        _check_handler(handler, self.options, f"subcommand {name!r}")
 
     def to_json(self) -> dict:
         return {"type": SUB_COMMAND, "name": self.name, "description": self.description,
@@ -191,11 +193,14 @@ class SlashCommand(_Parent):
         self.options = _check_options(options, f"command {name!r}")
         self.default_member_permissions = default_member_permissions
         self.contexts, self.nsfw, self.handler = tuple(contexts), nsfw, handler
+        if handler is not None:
+            _check_handler(handler, self.options, f"command {name!r}")
 
     def __call__(self, handler):
         """Use the command itself as the decorator of its handler (no subcommands)."""
         if self.children:
             raise DeclarationError(f"{self.name}: a command with subcommands has no handler of its own")
+        _check_handler(handler, self.options, f"command {self.name!r}")
         self.handler = handler
         return handler
 

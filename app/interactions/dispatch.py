@@ -6,25 +6,15 @@ from ..discord.errors import DiscordError
 from ..errors import DatabaseUnavailable, UserError
 from . import options as opts
 from . import responses as r
+from .answers import ALREADY, EXPIRED, STALE, UNAVAILABLE, failure  # noqa: F401 (re-exported)
 from .context import Context
 
 log = logging.getLogger(__name__)
 
 PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2, 3, 4, 5
 
-STALE = ("This command is out of date (Discord has an older registration than the bot). "
-         "A bot administrator should run `python register_commands.py`.")
-UNAVAILABLE = "StatusSync is temporarily unavailable (its database isn't answering). Try again in a minute."
-ALREADY = "This interaction was already handled."
-EXPIRED = "These buttons have expired. Run the command again."
 ANSWER_BUDGET_S = 2.0  # of Discord's 3 s for the handler; the answer itself still has to travel
 HAND_OFF_BUDGET_S = 0.4  # to claim the interaction when handing the rest to deferred work
-
-
-def failure(interaction_id, exc) -> r.Message:
-    """Bugs get a log line with the interaction id and a generic reply with that id as reference."""
-    log.error("interaction %s failed", interaction_id, exc_info=exc)
-    return r.ephemeral(f"Something went wrong on our side. (Reference: `{interaction_id}`)")
 
 
 def _claim(ctx) -> bool:
@@ -107,7 +97,7 @@ def handle(runtime, commands, interaction: dict) -> r.Response:
         if not committed:
             _finish_quietly(ctx)
     if isinstance(result, r.Deferred):
-        runtime.deferred.submit(runtime, result.task_path, interaction, result.kwargs)
+        runtime.deferred.submit(runtime, result.task_name, interaction, result.kwargs)
     return result
 
 
@@ -153,7 +143,7 @@ def _explain(ctx, exc) -> r.Message:
 
 def _hand_off(runtime, ctx, interaction) -> r.Response:
     """Claim the interaction in a short transaction of its own, answer "thinking…", resume it deferred."""
-    from .handoff import RESUME_TASK, deferred_answer
+    from .handoff import deferred_answer
     try:
         with deadlines.within(HAND_OFF_BUDGET_S), runtime.transaction() as conn:
             claimed = db_claim(conn, ctx)
@@ -163,18 +153,17 @@ def _hand_off(runtime, ctx, interaction) -> r.Response:
     if not claimed:
         return r.ephemeral(ALREADY)
     answer = deferred_answer(ctx)
-    runtime.deferred.submit(runtime, RESUME_TASK, interaction, {})
+    runtime.deferred.submit(runtime, answer.task_name, interaction, answer.kwargs)
     log.info("interaction %s: past the answer deadline, continuing as deferred work", ctx.id)
     return answer
 
 
 def run_resumed(ctx) -> r.Message:
     """A handed-off interaction's handler, run again in deferred work (already claimed); its final Message."""
-    from .deferred import load_task
+    from .. import features
     commands = ctx.runtime.commands
     if commands is None:  # a deferred run on Lambda builds its runtime from the environment
-        import commands as declared
-        commands = ctx.runtime.commands = declared.collect()
+        commands = ctx.runtime.commands = features.command_set()
     try:
         result = _invoke(ctx, commands)
     except HandOffNeeded as exc:
@@ -182,7 +171,7 @@ def run_resumed(ctx) -> r.Message:
     except (opts.StaleCommand, opts.OptionError) as exc:
         return _explain(ctx, exc)
     if isinstance(result, r.Deferred):
-        result = load_task(result.task_path)(ctx, **result.kwargs)
+        result = features.tasks()[result.task_name](ctx, **result.kwargs)
     if not isinstance(result, r.Message):
         return r.ephemeral("That took too long to open. Run the command again.")
     return result

@@ -9,8 +9,6 @@ first started instead of doing it twice.
 """
 from . import responses as r
 
-RESUME_TASK = "app.interactions.handoff:resume"
-
 
 def deferred_answer(ctx) -> r.Deferred:
     """What Discord sees now: "thinking…" (a component's message is edited in place later)."""

@@ -51,14 +51,15 @@ class Message(Response):
 
 
 class Deferred(Response):
-    """Answer now ("thinking…"), finish later: `task` is a module-level function task(ctx, **kwargs) → Message."""
+    """Answer now ("thinking…"), finish later: the registered task `task_name` (app/features.py) runs as
+    task(ctx, **kwargs) → Message. kwargs are JSON-round-tripped here, so what the task gets is what it
+    would get on Lambda, and a value JSON can't carry fails in the handler (before anything commits)."""
 
-    def __init__(self, task, kwargs=None, *, ephemeral=False, update=False):
-        self.task, self.kwargs, self.ephemeral, self.update = task, kwargs or {}, ephemeral, update
-
-    @property
-    def task_path(self) -> str:
-        return f"{self.task.__module__}:{self.task.__qualname__}"
+    def __init__(self, task_name: str, kwargs=None, *, ephemeral=False, update=False):
+        if not isinstance(task_name, str):
+            raise TypeError("Deferred takes a registered task's name; ctx.defer(function) looks it up")
+        self.task_name, self.ephemeral, self.update = task_name, ephemeral, update
+        self.kwargs = portable(kwargs or {})
 
     def callback(self) -> dict:
         if self.update:
@@ -66,12 +67,20 @@ class Deferred(Response):
         return {"type": DEFERRED_MESSAGE, "data": {"flags": EPHEMERAL} if self.ephemeral else {}}
 
 
+def portable(value):
+    """`value` as it arrives after a trip through JSON (tuples become lists, int keys strings); TypeError
+    or ValueError when JSON can't carry it (sets, datetimes, NaN...)."""
+    return json.loads(json.dumps(value, allow_nan=False))
+
+
+RESUME_TASK = "resume"  # registered by the core feature: app.interactions.handoff:resume
+
+
 class HandOff(Deferred):
     """The deadline came before the handler finished: answer "thinking…", run the handler again deferred."""
 
     def __init__(self, *, ephemeral=False, update=False):
-        from .handoff import resume
-        super().__init__(resume, {}, ephemeral=ephemeral, update=update)
+        super().__init__(RESUME_TASK, {}, ephemeral=ephemeral, update=update)
 
 
 class Modal(Response):

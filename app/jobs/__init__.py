@@ -1,19 +1,30 @@
-"""Scheduled jobs: plain functions job(runtime) -> summary text, run by `python -m app job NAME`
-and by Zappa's scheduled events. Each must be safe to run any number of times."""
-import importlib
-import pkgutil
+"""Scheduled jobs: plain functions job(runtime) -> summary text, run by `python -m app job NAME` and by
+Zappa's scheduled events (app/lambda_jobs.py). Each must be safe to run any number of times.
+
+A job is registered by the feature that brings it (`jobs={"name": "app.jobs.module:function"}` in its
+FEATURE, see app/features.py); `@job(name)` only labels the function with that name.
+"""
 
 JOBS: dict = {}
 
 
 def job(name: str):
-    def register(fn):
-        JOBS[name] = fn
+    def label(fn):
+        fn.job_name = name
         return fn
-    return register
+    return label
 
 
 def load_jobs() -> dict:
-    for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")
+    """{name: job} of every feature (the same dict object each time, filled from the registry)."""
+    from .. import features
+    JOBS.update(features.jobs())
     return JOBS
+
+
+def run_job(runtime, name: str) -> str:
+    """Run one job by name; KeyError names the known ones."""
+    jobs = load_jobs()
+    if name not in jobs:
+        raise KeyError(f"unknown job {name!r}; jobs: {', '.join(sorted(jobs))}")
+    return jobs[name](runtime)

@@ -5,6 +5,7 @@ from . import job
 
 @job("audit")
 def sync_audit_logs(runtime) -> str:
-    recorded, failed = sync_all(runtime, runtime.clock())
+    recorded, failed, left = sync_all(runtime, runtime.clock())
     summary = f"{recorded} case(s) recorded from audit logs"
-    return summary + (f"; {failed} guild(s) failed (will retry next run)" if failed else "")
+    summary += f"; {failed} guild(s) failed (will retry next run)" if failed else ""
+    return summary + (f"; {left} guild(s) left for next run" if left else "")

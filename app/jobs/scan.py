@@ -13,6 +13,7 @@ from ..automod.store import has_enabled_rules, load_rules
 from ..discord.errors import DiscordError
 from ..scanning import human_messages, load_consumers
 from . import job
+from .guilds import serve_guilds
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +28,10 @@ def scan(runtime) -> str:
     consumers = runtime.settings.get("SCAN_CONSUMERS")  # tests plug their own in
     consumers = load_consumers() if consumers is None else consumers
     totals = {"guilds": 0, "channels": 0, "messages": 0, "flagged": 0, "skipped": 0}
-    for guild in bot_guilds(runtime.discord):
-        scan_guild(runtime, guild["id"], consumers, totals)
+    served = serve_guilds(runtime, "scan", lambda: [g["id"] for g in bot_guilds(runtime.discord)],
+                          lambda guild_id: scan_guild(runtime, guild_id, consumers, totals))
     return (f"scanned {totals['guilds']} guild(s), {totals['channels']} channel(s), {totals['messages']} new "
-            f"message(s); {totals['flagged']} flagged; {totals['skipped']} channel(s) skipped")
+            f"message(s); {totals['flagged']} flagged; {totals['skipped']} channel(s) skipped" + served.note())
 
 
 def bot_guilds(discord):

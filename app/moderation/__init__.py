@@ -2,8 +2,9 @@
 
 Services take plain arguments (a connection, the REST client, ids, the time); commands/ stays thin.
 """
-from .. import guild_settings
 from ..errors import UserError
+from ..features import Feature
+from ..guild_settings import Section
 
 ESCALATION_ACTIONS = ("timeout", "kick", "ban")
 
@@ -27,6 +28,10 @@ def _validate(values: dict) -> None:
 
 
 # Escalation steps: {"warnings": 3, "within_days": 30, "action": "timeout", "duration": "1h"}.
-SETTINGS = guild_settings.declare(
-    "moderation", {"warning_expiry_days": 0, "escalation": []}, "Moderation",
-    kinds={"warning_expiry_days": "int", "escalation": "list"}, validate=_validate)
+FEATURE = Feature(
+    "moderation",
+    sections=[Section("moderation", {"warning_expiry_days": 0, "escalation": []}, "Moderation",
+                      kinds={"warning_expiry_days": "int", "escalation": "list"}, validate=_validate)],
+    jobs={"expire": "app.jobs.expire:expire_temporary_bans", "audit": "app.jobs.audit:sync_audit_logs"},
+    commands=["commands.moderation", "commands.moderation_warnings", "commands.moderation_purge", "commands.cases"],
+)

@@ -89,14 +89,19 @@ def bot_guilds(discord) -> list:
 
 
 def sync_all(runtime, now) -> tuple:
-    """(cases recorded, guilds that failed); one guild's failure doesn't stop the others."""
-    recorded, failed = 0, 0
-    for guild_id in bot_guilds(runtime.discord):
+    """(cases recorded, guilds that failed, guilds left for next run): guilds least recently synced first,
+    within the job's time budget (app/jobs/guilds.py); one guild's failure doesn't stop the others."""
+    from ..jobs.guilds import serve_guilds
+    counts = {"recorded": 0, "failed": 0}
+
+    def sync_one(guild_id):
         with runtime.connection() as conn:
             try:
-                recorded += sync_guild(runtime.discord, conn, guild_id, now)
+                counts["recorded"] += sync_guild(runtime.discord, conn, guild_id, now)
             except DiscordError as error:
                 conn.rollback()
-                failed += 1
+                counts["failed"] += 1
                 log.warning("audit-log sync of guild %s failed: %s", guild_id, error)
-    return recorded, failed
+
+    served = serve_guilds(runtime, "audit", lambda: bot_guilds(runtime.discord), sync_one)
+    return counts["recorded"], counts["failed"], served.left

@@ -13,15 +13,11 @@ MAX_COOLDOWN_HOURS = 24 * 30
 GIVER_WIDE = 0  # target_id of the giver's own cooldown row
 
 
-def _validate(values: dict) -> None:
+def validate_settings(values: dict) -> None:
+    """The rep section's check (declared in app/social/__init__.py)."""
     for key in ("cooldown_hours", "pair_cooldown_hours"):
         if key in values and values[key] is not None and not 0 <= values[key] <= MAX_COOLDOWN_HOURS:
             raise UserError(f"{key} must be between 0 and {MAX_COOLDOWN_HOURS} hours.")
-
-
-SETTINGS = guild_settings.declare(
-    "rep", {"enabled": True, "cooldown_hours": 24, "pair_cooldown_hours": 24 * 7}, "Reputation",
-    validate=_validate)
 
 
 class RepCooldown(UserError):

@@ -17,7 +17,8 @@ AWARD_WINDOW = timedelta(seconds=60)
 MAX_LEVEL_REWARDS = 50
 
 
-def _validate(values: dict) -> None:
+def validate_settings(values: dict) -> None:
+    """The xp section's check (declared in app/social/__init__.py)."""
     rewards = values.get("level_roles")
     if rewards is None:
         return
@@ -28,15 +29,6 @@ def _validate(values: dict) -> None:
         role_id = str(reward.get("role_id", "")) if isinstance(reward, dict) else ""
         if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 1000 or not role_id.isdigit():
             raise UserError('Each level reward is {"level": 1-1000, "role_id": "<role id>"}.')
-
-
-SETTINGS = guild_settings.declare(
-    "xp",
-    {"enabled": True, "announce_level_ups": False, "announce_channel_id": None, "level_roles": [],
-     "weekly_channel_id": None},
-    "XP and levels",
-    kinds={"announce_channel_id": "channel", "weekly_channel_id": "channel", "level_roles": "list"},
-    validate=_validate)
 
 
 def week_start(moment: datetime) -> date:

@@ -11,7 +11,7 @@ from tests.fakes.discord.state import DiscordState
 
 
 class FakeDiscord(Seeding, ReadBack, DiscordState):
-
+    _serving: dict = {}  # base_url -> the running fake, for test helpers that only know the app
     def __init__(self, application_id="100000000000000001", bot_token="test-bot-token",
                  client_id=None, client_secret=None):
         self.application_id = str(application_id)
@@ -27,6 +27,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         self._users, self._guilds, self._channels, self._messages = {}, {}, {}, {}
         self._commands = {}  # guild id or None -> list of command dicts
         self._originals, self._followups, self._acknowledged = {}, {}, set()
+        self._acknowledged_tokens = set()
         self._avatars, self._dm_channels, self._dms_closed = {}, {}, set()
         self._uploads = {}  # attachment id -> bytes, served back from the CDN
         self._oauth_codes, self._oauth_tokens, self._refresh_tokens = {}, {}, {}
@@ -39,10 +40,12 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
+        FakeDiscord._serving[self.base_url] = self
         return self
 
     def stop(self):
         if self._server is not None:
+            FakeDiscord._serving.pop(self.base_url, None)
             self._server.shutdown()
             self._server.server_close()
             self._thread.join(timeout=5)
@@ -65,6 +68,24 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
     @property
     def cdn_url(self):
         return self.origin + CDN_PREFIX
+
+    @classmethod
+    def at(cls, base_url):
+        """The running fake whose API is at `base_url` (None when it isn't one of ours)."""
+        return cls._serving.get(base_url)
+
+    def acknowledge(self, interaction: dict, callback: dict, files=()):
+        """Discord received `callback` as the HTTP answer to `interaction` (the app answers deferred and
+        immediate replies in its response, which this server never sees): as on a POST to /callback,
+        the interaction is acknowledged and its @original exists, so edits of it are accepted from now."""
+        from types import SimpleNamespace
+        from tests.fakes.discord.routes.interactions import receive_callback
+        with self._lock:
+            if str(interaction["id"]) in self._acknowledged:
+                return False  # a redelivery's answer: Discord keeps the first one
+            request = SimpleNamespace(files=list(files), query={}, headers={})
+            receive_callback(self, request, str(interaction["id"]), interaction["token"], callback)
+            return True
 
     # --- recording and scripting -----------------------------------------------------------
 

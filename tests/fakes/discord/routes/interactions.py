@@ -13,21 +13,29 @@ def _webhook_message(fake, request, payload, message_id=None):
     return message
 
 
+def receive_callback(fake, request, interaction_id, token, body):
+    """What Discord does with an interaction's callback, whether POSTed to /callback or returned as the
+    HTTP response to its interaction request: the interaction is acknowledged, @original exists."""
+    with fake._lock:
+        if interaction_id in fake._acknowledged:
+            raise DiscordError(400, "Interaction has already been acknowledged.", 40060)
+        kind, data = body.get("type"), body.get("data") or {}
+        if kind not in (1, 4, 5, 6, 7, 8, 9, 12):
+            raise invalid_form("type", "Value must be one of {1, 4, 5, 6, 7, 8, 9, 12}.")
+        fake._acknowledged.add(interaction_id)
+        fake._acknowledged_tokens.add(token)
+        if kind == 4:
+            check_message_payload(data, request.files)
+            fake._originals[token] = _webhook_message(fake, request, data)
+        elif kind == 5:
+            fake._originals[token] = _webhook_message(fake, request, {"flags": (data.get("flags") or 0) | LOADING_FLAG})
+        elif kind == 7:
+            fake._originals[token] = _webhook_message(fake, request, data)
+        return kind
+
+
 def interaction_callback(fake, request, interaction_id, token):
-    if interaction_id in fake._acknowledged:
-        raise DiscordError(400, "Interaction has already been acknowledged.", 40060)
-    body = json_object(request)
-    kind, data = body.get("type"), body.get("data") or {}
-    if kind not in (1, 4, 5, 6, 7, 8, 9, 12):
-        raise invalid_form("type", "Value must be one of {1, 4, 5, 6, 7, 8, 9, 12}.")
-    fake._acknowledged.add(interaction_id)
-    if kind == 4:
-        check_message_payload(data, request.files)
-        fake._originals[token] = _webhook_message(fake, request, data)
-    elif kind == 5:
-        fake._originals[token] = _webhook_message(fake, request, {"flags": (data.get("flags") or 0) | LOADING_FLAG})
-    elif kind == 7:
-        fake._originals[token] = _webhook_message(fake, request, data)
+    kind = receive_callback(fake, request, interaction_id, token, json_object(request))
     if request.query.get("with_response") == "true":
         resource = {"type": kind, "message": fake._originals.get(token)}
         return 200, {"interaction": {"id": interaction_id, "type": 2}, "resource": resource}
@@ -67,8 +75,10 @@ def get_webhook_message(fake, request, webhook_id, token, message_id):
 
 def edit_webhook_message(fake, request, webhook_id, token, message_id):
     _app_webhook(fake, webhook_id)
-    if message_id == "@original" and token not in fake._originals:
-        # The app acknowledged through its HTTP response (deferred), which the fake never sees.
+    if message_id == "@original" and token not in fake._acknowledged_tokens:
+        # Discord has not received this interaction's answer yet (tests tell it: FakeDiscord.acknowledge).
+        raise DiscordError(404, "Unknown Webhook", 10015)
+    if message_id == "@original" and token not in fake._originals:  # acknowledged with a deferred update
         fake._originals[token] = _webhook_message(fake, request, {})
     return 200, apply_message_edit(fake, request, _find_webhook_message(fake, token, message_id))
 

@@ -1,0 +1,87 @@
+"""A job's walk over the bot's guilds, inside a time budget, resuming where the last run stopped.
+
+    left = serve_guilds(runtime, "scan", guild_ids, lambda guild_id: scan_guild(...)).left
+
+Guilds are served oldest-served first (never-served ones before all others; table job_guilds), under one
+`deadlines.within(budget)` that the REST client and the database read. No new guild is started when less
+is left than the slowest guild of this run took (or a small reserve), and a guild whose step raised
+DeadlineExceeded is not marked: it is first in line next run. Each finished guild is marked served at once,
+so a run killed half-way (a Lambda timeout) loses nothing already done.
+"""
+import logging
+import time
+from dataclasses import dataclass, field
+
+from .. import db, deadlines
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BUDGET_S = 40.0  # well inside the 60 s Lambda timeout of zappa_settings.json
+RESERVE_SHARE = 0.05  # of the budget, kept back before starting another guild
+MARK_S = 5.0  # the mark of a served guild gets its own time, even when the budget is spent
+
+
+@dataclass
+class Round:
+    served: list = field(default_factory=list)
+    left: int = 0  # guilds not reached this run: first next run
+
+    def note(self) -> str:
+        """What a job's summary adds: nothing, or how many guilds wait for the next run."""
+        return f"; {self.left} guild(s) left for next run" if self.left else ""
+
+
+def budget_of(runtime) -> float:
+    """Seconds a job's run may take: the JOB_BUDGET_SECONDS setting, DEFAULT_BUDGET_S when unset or bad."""
+    value = runtime.settings.get("JOB_BUDGET_SECONDS")
+    try:
+        budget = float(value) if value not in (None, "") else DEFAULT_BUDGET_S
+    except (TypeError, ValueError):
+        budget = 0.0
+    if not 0 < budget < 900:
+        log.warning("JOB_BUDGET_SECONDS must be a number of seconds (0-900); using %s", DEFAULT_BUDGET_S)
+        return DEFAULT_BUDGET_S
+    return budget
+
+
+def serve_order(runtime, job: str, guild_ids) -> list:
+    ids = list(dict.fromkeys(str(g) for g in guild_ids if str(g).isdigit()))
+    if not ids:
+        return []
+    with runtime.connection() as conn:
+        rows = db.all_rows(conn, "jobs.serve_order", {"job": job, "guild_ids": [int(g) for g in ids]})
+        conn.rollback()
+    return [str(row["guild_id"]) for row in rows]
+
+
+def mark_served(runtime, job: str, guild_id) -> None:
+    with deadlines.within(deadlines.Deadline.after(MARK_S)):
+        with runtime.transaction() as conn:
+            db.run(conn, "jobs.mark_served", {"job": job, "guild_id": int(guild_id), "now": runtime.clock()})
+
+
+def serve_guilds(runtime, job: str, guild_ids, serve_one, budget=None) -> Round:
+    """Call serve_one(guild_id) for the guilds (a list, or a function listing them, called inside the
+    budget) in serve order until the budget is nearly spent; other errors propagate (the guild unmarked)."""
+    budget = budget_of(runtime) if budget is None else float(budget)
+    done = Round()
+    with deadlines.within(budget) as deadline:
+        order = serve_order(runtime, job, guild_ids() if callable(guild_ids) else guild_ids)
+        slowest = 0.0
+        for guild_id in order:
+            if deadline.remaining() <= max(slowest, budget * RESERVE_SHARE):
+                break
+            started = time.monotonic()
+            try:
+                serve_one(guild_id)
+            except deadlines.DeadlineExceeded as stopped:
+                log.info("%s job: guild %s stopped by the time budget (%s); first next run", job, guild_id, stopped)
+                break
+            slowest = max(slowest, time.monotonic() - started)
+            mark_served(runtime, job, guild_id)
+            done.served.append(guild_id)
+    done.left = len(order) - len(done.served)
+    if done.left:
+        log.info("%s job: %d guild(s) served, %d left for next run (budget %.1fs)", job, len(done.served),
+                 done.left, budget)
+    return done
