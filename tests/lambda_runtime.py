@@ -7,7 +7,8 @@ sys.path becomes the unpacked zip (/var/task), then RUNTIME_DIR (what Lambda's i
 and their dependencies), then the standard library. The entry point named in INVOCATIONS.json (Lambda's
 `Handler` setting, e.g. `handler.lambda_handler`) gets each event in turn, in this one process, as one warm
 container would. An exception out of it is what Lambda reports as a function error; it is recorded, not
-raised. RESULTS.json gets every answer, and the file of every module this process loaded.
+raised. RESULTS.json gets every answer with the packages loaded by then, and the file of every module
+this process loaded.
 """
 import importlib
 import json
@@ -49,7 +50,8 @@ def main(package_dir, runtime_dir, invocations_path, results_path):
             outcome = {"response": entry(invocation["event"], Context(os.environ["AWS_LAMBDA_FUNCTION_NAME"], number))}
         except BaseException as exc:  # Lambda would report any of these as the invocation's error
             outcome = {"lambda_error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
-        outcome.update(name=invocation["name"], ms=round((time.perf_counter() - started) * 1000, 1))
+        outcome.update(name=invocation["name"], ms=round((time.perf_counter() - started) * 1000, 1),
+                       loaded=sorted({name.split(".")[0] for name in list(sys.modules)}))
         results.append(outcome)
         sys.stdout.flush()
         sys.stderr.flush()
