@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests import interactions as ix
+from tests.fakes.discord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGE = "production"
@@ -233,11 +234,19 @@ def ping() -> dict:
 
 
 @pytest.fixture(scope="module")
-def on_lambda(unpacked, lambda_runtime_path, database_url, discord_server, signing_key, tmp_path_factory):
+def lambda_discord():
+    """A fake Discord of this module's own: the guild it adds is seen by no other test's scan."""
+    from tests.conftest import BOT_TOKEN
+    fake = FakeDiscord(application_id=ix.BOT_ID, bot_token=BOT_TOKEN).start()
+    fake.add_guild(SCAN_GUILD, ix.OWNER_ID)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def on_lambda(unpacked, lambda_runtime_path, database_url, lambda_discord, signing_key, tmp_path_factory):
     """Every invocation, in order, in one fresh interpreter (one container: a cold start, then warm)."""
     from tests.conftest import BOT_TOKEN
-    discord_server.reset()
-    discord_server.add_guild(SCAN_GUILD, ix.OWNER_ID)
     forger = type(signing_key).generate()
     interactions, events = [], []
 
@@ -274,7 +283,7 @@ def on_lambda(unpacked, lambda_runtime_path, database_url, discord_server, signi
     settings = {
         "DATABASE_URL": database_url, "DISCORD_APPLICATION_ID": ix.BOT_ID,
         "DISCORD_PUBLIC_KEY": signing_key.verify_key.encode().hex(), "DISCORD_BOT_TOKEN": BOT_TOKEN,
-        "DISCORD_API_BASE": discord_server.base_url, "DISCORD_CDN_BASE": discord_server.cdn_url,
+        "DISCORD_API_BASE": lambda_discord.base_url, "DISCORD_CDN_BASE": lambda_discord.cdn_url,
         "SECRET_KEY": "lambda-test-secret-key"}
     environment = {
         **settings, "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "TZ": "UTC",
@@ -351,12 +360,12 @@ def test_health_answers_through_the_function_url(on_lambda):
     assert response["statusCode"] == 200 and body_of(response)["status"] == "ok"
 
 
-def test_each_scheduled_job_runs_from_the_package_against_the_database(on_lambda, discord_server):
+def test_each_scheduled_job_runs_from_the_package_against_the_database(on_lambda, lambda_discord):
     for function in scheduled_functions():
         summary = answer(on_lambda, function)
         assert isinstance(summary, str) and summary, (function, summary)
     assert re.match(r"scanned \d+ guild\(s\)", answer(on_lambda, "app.lambda_jobs.scan"))
-    assert discord_server.find("GET", r"/users/@me/guilds")  # the packaged scan listed the bot's guilds
+    assert lambda_discord.find("GET", r"/users/@me/guilds")  # the packaged scan listed the bot's guilds
 
 
 def test_the_package_runs_on_its_own_files_and_lambdas_boto3_only(on_lambda):
