@@ -75,7 +75,8 @@ def wsgi_environ(event: dict, context) -> dict:
     """The WSGI environ of a 2.0 or 1.0 event; ValueError for one that cannot be a request."""
     context_ = event.get("requestContext") or {}
     if event.get("version") == "2.0":
-        method, path, query = context_["http"].get("method", "GET"), event.get("rawPath") or "/", event.get("rawQueryString") or ""
+        method, path = context_["http"].get("method", "GET"), event.get("rawPath") or "/"
+        query = event.get("rawQueryString") or ""
         headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
         if event.get("cookies"):
             headers["cookie"] = "; ".join(event["cookies"])
@@ -91,12 +92,14 @@ def wsgi_environ(event: dict, context) -> dict:
         params = event.get("multiValueQueryStringParameters") or event.get("queryStringParameters") or {}
         query = urlencode(params, doseq=True)
         # API Gateway's own domain keeps the stage in the URL (…amazonaws.com/production/…); a custom domain does not.
-        script_name = f"/{context_['stage']}" if "amazonaws.com" in headers.get("host", "") and context_.get("stage") else ""
+        on_aws_domain = "amazonaws.com" in headers.get("host", "") and context_.get("stage")
+        script_name = f"/{context_['stage']}" if on_aws_domain else ""
         remote = (context_.get("identity") or {}).get("sourceIp") or "127.0.0.1"
     body = _body(event) if method in BODY_METHODS else b""
     environ = {
         "REQUEST_METHOD": method, "SCRIPT_NAME": script_name, "PATH_INFO": _wsgi_string(unquote(path)),
-        "QUERY_STRING": query, "SERVER_NAME": headers.get("host", "lambda"), "SERVER_PORT": headers.get("x-forwarded-port", "443"),
+        "QUERY_STRING": query, "SERVER_NAME": headers.get("host", "lambda"),
+        "SERVER_PORT": headers.get("x-forwarded-port", "443"),
         "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": remote, "HTTPS": "on",
         "wsgi.version": (1, 0), "wsgi.url_scheme": "https", "wsgi.input": BytesIO(body), "wsgi.errors": sys.stderr,
         "wsgi.multithread": False, "wsgi.multiprocess": False, "wsgi.run_once": False,

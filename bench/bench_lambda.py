@@ -21,22 +21,21 @@ from pathlib import Path
 
 from _common import ROOT
 
-from tests.test_lambda_package import (LAMBDA_PROVIDES, TARGET_BYTES, function_url_event, ping, signed_headers,
-                                       stage_settings)
+from tests.lambda_events import function_url_event, ping, signed_headers
+from tests.lambda_package import LAMBDA_PROVIDES, TARGET_BYTES, build, build_venv, stage_settings, venv_site_packages
 
 
 def venv() -> Path:
-    if sys.prefix != sys.base_prefix:
-        return Path(sys.prefix)
-    return ROOT / ".venv"
+    if build_venv() is None:
+        sys.exit("zappa packages a virtualenv: run ./run setup first (it makes .venv)")
+    return build_venv()
 
 
-def build(stage: str, output: Path) -> float:
-    env = {**os.environ, "VIRTUAL_ENV": str(venv()), "PATH": f"{venv() / 'bin'}{os.pathsep}{os.environ['PATH']}",
-           "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
+def timed_build(stage: str, output: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([str(venv() / "bin" / "zappa"), "package", stage, "-o", str(output), "--json",
-                    "--disable_progress"], cwd=ROOT, env=env, check=True, capture_output=True)
+    built = build(stage, output, output.parent)
+    if built.returncode != 0:
+        sys.exit(built.stdout[-2000:] + built.stderr[-2000:])
     return time.perf_counter() - started
 
 
@@ -71,9 +70,8 @@ def report_size(zip_path: Path, stage: str):
 def lambda_runtime_dir(work: Path) -> Path:
     runtime = work / "lambda-runtime"
     runtime.mkdir()
-    site_packages = next((venv() / "lib").glob("python3.*/site-packages"))
     for name in LAMBDA_PROVIDES:
-        (runtime / name).symlink_to(site_packages / name)
+        (runtime / name).symlink_to(venv_site_packages() / name)
     return runtime
 
 
@@ -83,8 +81,8 @@ def cold_start_ms(task_root: Path, runtime: Path, work: Path, entry: str) -> flo
     key = SigningKey.generate()
     body = json.dumps(ping()).encode()
     invocations = work / "ping.json"
-    invocations.write_text(json.dumps({"entry": entry,
-                                       "events": [{"name": "ping", "event": function_url_event(body, signed_headers(key, body))}]}))
+    event = function_url_event(body, signed_headers(key, body))
+    invocations.write_text(json.dumps({"entry": entry, "events": [{"name": "ping", "event": event}]}))
     env = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8", "AWS_LAMBDA_FUNCTION_NAME": "statussync-bench",
            "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "PYTHONDONTWRITEBYTECODE": "1",
            "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/unused", "DISCORD_APPLICATION_ID": "100000000000000001",
@@ -134,7 +132,7 @@ def main():
         zip_path = args.zip
         if zip_path is None:
             zip_path = Path(tmp) / f"statussync-{args.stage}.zip"
-            print(f"built with zappa package in {build(args.stage, zip_path):.1f} s")
+            print(f"built with zappa package in {timed_build(args.stage, zip_path):.1f} s")
         report_size(zip_path, args.stage)
         if args.cold_start:
             report_cold_start(zip_path, args.stage, args.runs)

@@ -8,7 +8,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -17,36 +16,16 @@ import pytest
 
 from tests import interactions as ix
 from tests.fakes.discord import FakeDiscord
+from tests.lambda_events import function_url_event, ping, rest_api_event, scheduled_event, signed_headers
+from tests.lambda_package import (FUNCTION_NAME, LAMBDA_PROVIDES, ROOT, STAGE, TARGET_BYTES, build, build_venv,
+                                  scheduled_functions, stage_settings, venv_site_packages)
 
-ROOT = Path(__file__).resolve().parents[1]
-STAGE = "production"
-FUNCTION_NAME = f"statussync-{STAGE}"
-TARGET_BYTES = 25_000_000  # issue 9: the zip ≤ 25 MB without slim_handler
-# What Lambda's Python runtime already has on its path (boto3 and its dependencies): never packaged.
-LAMBDA_PROVIDES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py")
 NEVER_PACKAGED = LAMBDA_PROVIDES + (
     "pgserver", "pgserver.libs", "pytest", "_pytest", "pluggy", "jsonschema", "referencing", "rpds",
     "troposphere", "cfn_flip", "pygments", "yaml", "setuptools", "pkg_resources", "pip", "wheel", "tqdm",
     "hjson", "toml", "argcomplete", "placebo", "playwright", "hypothesis",
     "docs", "tests", "bench", ".ci", ".git", ".venv", "README.md", "zappa_settings.json")
 SCAN_GUILD = "810000000000000777"
-
-
-# ------------------------------------------------------------------ the settings as Zappa reads them
-
-def stage_settings(stage: str) -> dict:
-    """A stage's settings with `extends` resolved the way Zappa's CLI resolves them."""
-    settings = json.loads((ROOT / "zappa_settings.json").read_text())
-    resolved = dict(settings[stage])
-    while "extends" in resolved:
-        parent = dict(settings[resolved.pop("extends")])
-        parent.update(resolved)
-        resolved = parent
-    return resolved
-
-
-def scheduled_functions(stage=STAGE) -> list:
-    return [event["function"] for event in stage_settings(stage).get("events", [])]
 
 
 def test_both_stages_answer_on_a_function_url_with_quiet_logs_and_no_secrets():
@@ -73,32 +52,12 @@ def test_every_job_is_scheduled_and_every_schedule_names_a_job():
 
 # ------------------------------------------------------------------ building and unpacking the zip once
 
-def build_venv() -> Path:
-    """Zappa zips the active virtualenv: the one running the tests, else the worktree's .venv."""
-    if sys.prefix != sys.base_prefix:
-        return Path(sys.prefix)
-    if (ROOT / ".venv" / "bin" / "zappa").exists():
-        return ROOT / ".venv"
-    pytest.fail("zappa packages a virtualenv: run the tests with ./run test (it sets up .venv)")
-
-
-def venv_site_packages() -> Path:
-    return next((build_venv() / "lib").glob("python3.*/site-packages"))
-
-
 @pytest.fixture(scope="session")
 def lambda_zip(tmp_path_factory) -> Path:
-    venv = build_venv()
+    if build_venv() is None:
+        pytest.fail("zappa packages a virtualenv: run the tests with ./run test (it sets up .venv)")
     output = tmp_path_factory.mktemp("lambda-zip") / f"{FUNCTION_NAME}.zip"
-    empty = tmp_path_factory.mktemp("no-aws-config")
-    env = {**os.environ, "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIDPACKAGEONLY",
-           "AWS_SECRET_ACCESS_KEY": "not-a-secret", "AWS_CONFIG_FILE": str(empty / "config"),
-           "AWS_SHARED_CREDENTIALS_FILE": str(empty / "credentials"), "AWS_EC2_METADATA_DISABLED": "true"}
-    env.pop("AWS_PROFILE", None)
-    # The command `./run package` runs; --json also skips Zappa's "new version?" request to PyPI.
-    built = subprocess.run([str(venv / "bin" / "zappa"), "package", STAGE, "-o", str(output), "--json",
-                            "--disable_progress"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    built = build(STAGE, output, tmp_path_factory.mktemp("no-aws-config"))
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     return output
 
@@ -170,68 +129,6 @@ def test_the_packaged_zappa_settings_log_at_info_without_events_or_tracebacks(un
 
 
 # ------------------------------------------------------------------ Lambda's events, really signed
-
-def signed_headers(signing_key, body: bytes, timestamp=None):
-    """Discord's headers, in odd case: function URLs lowercase names, API Gateway keeps what came."""
-    timestamp = str(int(time.time()) if timestamp is None else timestamp)
-    signature = signing_key.sign(timestamp.encode() + body).signature.hex()
-    return {"X-SIGNATURE-ED25519": signature, "x-Signature-Timestamp": timestamp,
-            "CONTENT-type": "application/json", "User-Agent": "Discord-Interactions/1.0 (+https://discord.com)"}
-
-
-def function_url_event(body, headers, *, encode=False, method="POST", path="/interactions"):
-    """A Lambda function URL event (payload format 2.0)."""
-    event = {
-        "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": "",
-        "headers": {**headers, "host": "abcdefghij.lambda-url.us-east-1.on.aws", "x-forwarded-proto": "https",
-                    "x-forwarded-for": "203.0.113.9", "x-forwarded-port": "443",
-                    "x-amzn-trace-id": "Root=1-00000000-000000000000000000000000"},
-        "requestContext": {
-            "accountId": "anonymous", "apiId": "abcdefghij", "domainName": "abcdefghij.lambda-url.us-east-1.on.aws",
-            "domainPrefix": "abcdefghij", "requestId": "c0ffee00-0000-4000-8000-000000000001",
-            "routeKey": "$default", "stage": "$default", "time": "01/Jan/2026:00:00:00 +0000",
-            "timeEpoch": 1767225600000,
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9",
-                     "userAgent": "Discord-Interactions/1.0 (+https://discord.com)"}},
-        "isBase64Encoded": encode,
-    }
-    if body is not None:
-        event["body"] = base64.b64encode(body).decode() if encode else body.decode()
-    return event
-
-
-def rest_api_event(body, headers, *, encode=False, method="POST", path="/interactions"):
-    """An API Gateway REST API proxy event (payload format 1.0)."""
-    headers = {**headers, "Host": "abc123defg.execute-api.us-east-1.amazonaws.com", "X-Forwarded-Proto": "https",
-               "X-Forwarded-For": "203.0.113.9, 130.176.0.1", "X-Forwarded-Port": "443"}
-    event = {
-        "resource": "/{proxy+}", "path": path, "httpMethod": method, "headers": headers,
-        "multiValueHeaders": {name: [value] for name, value in headers.items()},
-        "queryStringParameters": None, "multiValueQueryStringParameters": None,
-        "pathParameters": {"proxy": path.lstrip("/")}, "stageVariables": None,
-        "requestContext": {"resourcePath": "/{proxy+}", "httpMethod": method, "path": f"/{STAGE}{path}",
-                           "stage": STAGE, "requestId": "c0ffee00-0000-4000-8000-000000000002",
-                           "accountId": "123456789012", "apiId": "abc123defg",
-                           "identity": {"sourceIp": "203.0.113.9", "userAgent": "Discord-Interactions/1.0"}},
-        "isBase64Encoded": encode,
-    }
-    event["body"] = None if body is None else (base64.b64encode(body).decode() if encode else body.decode())
-    return event
-
-
-def scheduled_event(function: str) -> dict:
-    """What EventBridge sends for a Zappa `events` entry; Zappa names the rule `<function name>-<function>`."""
-    return {"version": "0", "id": "5e1f5e1f-0000-4000-8000-000000000003", "detail-type": "Scheduled Event",
-            "source": "aws.events", "account": "123456789012", "time": "2026-01-01T00:00:00Z",
-            "region": "us-east-1", "detail": {},
-            "resources": [f"arn:aws:events:us-east-1:123456789012:rule/{FUNCTION_NAME}-{function}"]}
-
-
-def ping() -> dict:
-    interaction_id = ix.snowflake()
-    return {"id": interaction_id, "application_id": ix.BOT_ID, "type": 1, "token": f"token-{interaction_id}",
-            "version": 1}
-
 
 @pytest.fixture(scope="module")
 def lambda_discord():
