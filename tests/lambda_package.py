@@ -2,6 +2,7 @@
 Zappa zips, and the build itself (`zappa package`, as `./run package` runs it)."""
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,38 @@ def build(stage: str, output: Path, no_aws_dir: Path) -> subprocess.CompletedPro
     env.pop("AWS_PROFILE", None)
     return subprocess.run([str(venv / "bin" / "zappa"), "package", stage, "-o", str(output), "--json",
                            "--disable_progress"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirement_name(spec: str):
+    found = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
+    return _normalized(found.group(1)) if found else None
+
+
+def installed_distributions(site_packages: Path) -> dict:
+    """{name: (names it requires outside extras, its top-level entries)} for each distribution installed."""
+    found = {}
+    for info in site_packages.glob("*.dist-info"):
+        metadata = (info / "METADATA").read_text(errors="replace")
+        requires = {_requirement_name(line) for line in re.findall(r"^Requires-Dist: (.+)$", metadata, re.M)
+                    if "extra" not in line.partition(";")[2]}
+        record = (info / "RECORD").read_text(errors="replace").splitlines() if (info / "RECORD").exists() else []
+        tops = {row.split(",")[0].split("/")[0] for row in record if row} - {"..", "__pycache__", ""}
+        found[_normalized(re.search(r"^Name: (.+)$", metadata, re.M).group(1).strip())] = (requires - {None}, tops)
+    return found
+
+
+def runtime_closure(distributions: dict) -> set:
+    """requirements.txt and everything it pulls in: what the app may need at run time."""
+    wanted = [_requirement_name(line) for line in (ROOT / "requirements.txt").read_text().splitlines()
+              if line.strip() and not line.lstrip().startswith(("#", "-"))]
+    closure = set()
+    while wanted:
+        name = wanted.pop()
+        if name and name not in closure:
+            closure.add(name)
+            wanted += list(distributions.get(name, ((), ()))[0])
+    return closure

@@ -18,13 +18,16 @@ from tests import interactions as ix
 from tests.fakes.discord import FakeDiscord
 from tests.lambda_events import function_url_event, ping, rest_api_event, scheduled_event, signed_headers
 from tests.lambda_package import (FUNCTION_NAME, LAMBDA_PROVIDES, ROOT, STAGE, TARGET_BYTES, build, build_venv,
-                                  scheduled_functions, stage_settings, venv_site_packages)
+                                  installed_distributions, runtime_closure, scheduled_functions, stage_settings,
+                                  venv_site_packages)
 
 NEVER_PACKAGED = LAMBDA_PROVIDES + (
     "pgserver", "pgserver.libs", "pytest", "_pytest", "pluggy", "jsonschema", "referencing", "rpds",
     "troposphere", "cfn_flip", "pygments", "yaml", "setuptools", "pkg_resources", "pip", "wheel", "tqdm",
     "hjson", "toml", "argcomplete", "placebo", "playwright", "hypothesis",
     "docs", "tests", "bench", ".ci", ".git", ".venv", "README.md", "zappa_settings.json")
+PROJECT_ENTRIES = {"app", "commands", "sql", "fonts", "lambda_entry.py", "handler.py", "zappa_settings.py",
+                   "package_info.json", "__init__.py"}  # the last three are Zappa's
 SCAN_GUILD = "810000000000000777"
 
 
@@ -120,6 +123,16 @@ def test_packaged_libraries_are_whole(lambda_zip):
             missing[top] = lost[:5]
     assert missing == {}
     assert len([top for top in tops if (site_packages / top).is_dir()]) >= 15  # the check saw the libraries
+
+
+def test_only_what_requirements_txt_pulls_in_is_packaged(lambda_zip):
+    """A tool installed into the venv on the side (a linter, a profiler) must not ride along to Lambda."""
+    distributions = installed_distributions(venv_site_packages())
+    needed = runtime_closure(distributions)
+    owner = {top: name for name, (_, tops) in distributions.items() for top in tops}
+    packaged = {name.split("/")[0] for name in zip_names(lambda_zip)} - PROJECT_ENTRIES
+    assert sorted(top for top in packaged if owner.get(top) not in needed) == []
+    assert {"flask", "pynacl", "psycopg2-binary", "zappa", "werkzeug"} <= needed
 
 
 def test_the_packaged_zappa_settings_log_at_info_without_events_or_tracebacks(unpacked):
