@@ -6,8 +6,8 @@ venv's site-packages nor this directory is on sys.path.
 sys.path becomes the unpacked zip (/var/task), then RUNTIME_DIR (what Lambda's image adds: boto3, botocore
 and their dependencies), then the standard library. The entry point named in INVOCATIONS.json (Lambda's
 `Handler` setting, e.g. `handler.lambda_handler`) gets each event in turn, in this one process, as one warm
-container would. An exception out of it is what Lambda reports as a function error; it is recorded, not
-raised. RESULTS.json gets every answer with the packages loaded by then, and the file of every module
+container would (an entry with "call" instead calls that function of the package with "args"). An
+exception out of it is what Lambda reports as a function error; it is recorded, not raised. RESULTS.json gets every answer with the packages loaded by then, and the file of every module
 this process loaded.
 """
 import importlib
@@ -46,8 +46,15 @@ def main(package_dir, runtime_dir, invocations_path, results_path):
     for number, invocation in enumerate(invocations["events"], start=1):
         started = time.perf_counter()
         try:
-            entry = getattr(importlib.import_module(module_name), function_name)
-            outcome = {"response": entry(invocation["event"], Context(os.environ["AWS_LAMBDA_FUNCTION_NAME"], number))}
+            if "call" in invocation:  # a function of the package itself, called as code on Lambda would
+                called_module, called = invocation["call"].rsplit(".", 1)
+                value = getattr(importlib.import_module(called_module), called)(*invocation.get("args", []))
+                outcome = {"response": {"bytes": len(value), "head": value[:8].hex()} if isinstance(value, bytes)
+                           else value}
+            else:
+                entry = getattr(importlib.import_module(module_name), function_name)
+                outcome = {"response": entry(invocation["event"],
+                                             Context(os.environ["AWS_LAMBDA_FUNCTION_NAME"], number))}
         except BaseException as exc:  # Lambda would report any of these as the invocation's error
             outcome = {"lambda_error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
         outcome.update(name=invocation["name"], ms=round((time.perf_counter() - started) * 1000, 1),

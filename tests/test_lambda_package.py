@@ -186,6 +186,7 @@ def on_lambda(unpacked, lambda_runtime_path, database_url, lambda_discord, signi
         {"name": "url health", "event": function_url_event(None, {}, method="GET", path="/")},
     ]
     events += [{"name": function, "event": scheduled_event(function)} for function in scheduled_functions()]
+    events.append({"name": "imgsay card", "call": "app.social.cards.render_imgsay", "args": ["Game night!", "default"]})
 
     work = tmp_path_factory.mktemp("invocations")
     (work / "invocations.json").write_text(json.dumps({"entry": stage_settings(STAGE)["lambda_handler"],
@@ -276,6 +277,13 @@ def test_each_scheduled_job_runs_from_the_package_against_the_database(on_lambda
         assert isinstance(summary, str) and summary, (function, summary)
     assert re.match(r"scanned \d+ guild\(s\)", answer(on_lambda, "app.lambda_jobs.scan"))
     assert lambda_discord.find("GET", r"/users/@me/guilds")  # the packaged scan listed the bot's guilds
+
+
+def test_cards_draw_with_the_packaged_pillow_and_fonts(on_lambda):
+    """Pillow's compiled core and its bundled libraries load from the zip, and fonts/ is found from app/."""
+    card = answer(on_lambda, "imgsay card")
+    assert card["head"] == b"\x89PNG\r\n\x1a\n".hex() and card["bytes"] > 1000
+    assert any(path.startswith(f"{on_lambda['task_root']}/PIL/_imaging") for path in on_lambda["module_files"])
 
 
 def test_the_package_runs_on_its_own_files_and_lambdas_boto3_only(on_lambda):
