@@ -129,11 +129,12 @@ def _has_unread_input(conn) -> bool:
 
 def ping(conn, wait: float = PING_WAIT_S) -> bool:
     """A bounded `SELECT 1` outside any transaction; False (and the connection closed) when it fails."""
-    import psycopg2
+    import psycopg2.extensions
     cap, conn.wait_cap = conn.wait_cap, wait
     try:
         conn.autocommit = True  # one round trip: no BEGIN/ROLLBACK around the SELECT
-        with conn.cursor() as cur:
+        # a plain cursor: Pool.get checked the deadline, and the wait itself is bounded by it
+        with conn.cursor(cursor_factory=psycopg2.extensions.cursor) as cur:
             cur.execute("SELECT 1")
         return True
     except (psycopg2.Error, DatabaseUnavailable):
@@ -170,7 +171,7 @@ class Pool:
         if conn.closed:
             return False
         if _has_unread_input(conn) or monotonic() - conn.idle_since > IDLE_CHECK_S:
-            return ping(conn, min(PING_WAIT_S, deadlines.bounded(PING_WAIT_S)))
+            return ping(conn)
         return True
 
     def put(self, conn, broken: bool = False) -> None:

@@ -9,6 +9,7 @@
 As root (CI, containers) the server runs as the `postgres` OS user: initdb refuses to run as root.
 Child processes are found through /proc, so nothing beyond Debian's postgresql-15 package is needed.
 """
+import atexit
 import glob
 import os
 import pwd
@@ -76,6 +77,7 @@ class PgInstance:
             instance._run("initdb", "-D", str(instance.data), "-U", "postgres", "-A", "trust",
                           "--no-sync", "-E", "UTF8", "--locale=C")
             instance.start()
+            atexit.register(instance.destroy)  # even when a session ends without its teardown
         except BaseException:
             instance.destroy()
             raise
