@@ -33,7 +33,11 @@ def _bin_dir() -> Path:
     found = shutil.which("pg_ctl")
     if found:
         return Path(found).resolve().parent
-    raise RuntimeError("no PostgreSQL server binaries (pg_ctl) found: install postgresql-15")
+    try:  # the embedded server's own binaries (requirements-dev.txt), when no system package is installed
+        from pgserver._commands import POSTGRES_BIN_PATH
+        return Path(POSTGRES_BIN_PATH)
+    except ImportError:
+        raise RuntimeError("no PostgreSQL server binaries (pg_ctl) found: install postgresql-15") from None
 
 
 def _free_port() -> int:
@@ -72,7 +76,11 @@ class PgInstance:
         instance = cls(root, _free_port())
         try:
             if instance._as_server_user:
-                user = pwd.getpwnam(SERVER_USER)
+                try:
+                    user = pwd.getpwnam(SERVER_USER)
+                except KeyError:
+                    raise RuntimeError(f"running as root needs an OS user {SERVER_USER!r} for the server "
+                                       "(Debian's postgresql package creates it)") from None
                 os.chown(root, user.pw_uid, user.pw_gid)
             instance._run("initdb", "-D", str(instance.data), "-U", "postgres", "-A", "trust",
                           "--no-sync", "-E", "UTF8", "--locale=C")
