@@ -12,18 +12,20 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
 import psycopg2
 import pytest
 import requests
 
-from app import create_app, db
+from app import create_app, db, deadlines
 from tests import interactions as ix
 from tests import spec
 from tests.pg_instance import PgInstance, wait_until
 
 INTERACTION_BOUND_S, HEALTH_BOUND_S, PING_BOUND_S = 3.0, 1.0, 0.5
 BAN = 1 << 2
+NOW = datetime(2024, 5, 1, tzinfo=timezone.utc)
 MOD_ROLE, BOT_ROLE, OTHER_MEMBER = "700000000000000005", "700000000000000020", "850000000000000055"
 
 
@@ -200,6 +202,50 @@ def test_a_frozen_database_never_lets_a_ban_act_on_discord(pg, side, fake_discor
     assert ix.MEMBER_ID not in fake_discord.guild_bans(ix.GUILD_ID)  # not banned without a case
     _ban(side, fake_discord, OTHER_MEMBER)  # the same ban with the database answering does ban
     assert OTHER_MEMBER in fake_discord.guild_bans(ix.GUILD_ID)
+
+
+# ------------------------------------------------------------------ the database layer's own bounds
+
+def test_under_a_deadline_a_frozen_server_holds_a_call_no_longer_than_the_time_left(pg):
+    url = pg.database_url
+    with db.connection(url) as conn:  # a hot pooled connection: handed out without a ping
+        db.one(conn, "interactions.claim", {"interaction_id": 1, "guild_id": None, "now": NOW})
+        conn.rollback()
+    pg.freeze()
+    try:
+        started = time.monotonic()
+        with pytest.raises(db.DatabaseUnavailable), deadlines.within(0.4), db.connection(url) as conn:
+            db.one(conn, "interactions.claim", {"interaction_id": 2, "guild_id": None, "now": NOW})
+        assert time.monotonic() - started <= 0.6
+        assert conn.closed  # never handed out again
+        started = time.monotonic()
+        with pytest.raises(db.DatabaseUnavailable), deadlines.within(0.3):
+            db.acquire(url)  # connecting is bounded by the deadline too
+        assert time.monotonic() - started <= 0.5
+    finally:
+        pg.thaw()
+
+
+def test_with_no_time_left_nothing_is_sent_and_the_connection_stays_good(pg):
+    url = pg.database_url
+    conn = db.acquire(url)
+    try:
+        with deadlines.within(0.01):
+            time.sleep(0.02)
+            with pytest.raises(deadlines.DeadlineExceeded):
+                db.acquire(url)
+            with pytest.raises(deadlines.DeadlineExceeded):
+                db.one(conn, "interactions.claim", {"interaction_id": 3, "guild_id": None, "now": NOW})
+        assert db.one(conn, "interactions.claim", {"interaction_id": 4, "guild_id": None, "now": NOW})
+        with deadlines.within(0.01):
+            time.sleep(0.02)
+            with pytest.raises(deadlines.DeadlineExceeded):
+                conn.commit()
+    finally:
+        db.release(url, conn)
+    with db.connection(url) as check:  # the refused commit committed nothing
+        assert db.one(check, "interactions.claim", {"interaction_id": 4, "guild_id": None, "now": NOW})
+        check.rollback()
 
 
 # ------------------------------------------------------------------ dropped pooled connections
