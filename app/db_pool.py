@@ -36,11 +36,12 @@ def wait_bounded(conn) -> None:
     state = conn.poll()
     if state == _POLL_OK:
         return
-    limit = getattr(conn, "wait_cap", None)
+    limit, by_deadline = getattr(conn, "wait_cap", None), False
     left = deadlines.remaining()
     if left is not None:
         left = max(left, MIN_WAIT_S)
-        limit = left if limit is None else min(limit, left)
+        if limit is None or left < limit:
+            limit, by_deadline = left, True
     until = None if limit is None else monotonic() + limit
     poller = select.poll()
     while state != _POLL_OK:
@@ -54,14 +55,20 @@ def wait_bounded(conn) -> None:
         if until is not None:
             timeout_ms = math.ceil((until - monotonic()) * 1000)
             if timeout_ms <= 0:
-                raise DatabaseUnavailable(f"the database did not answer within {limit:.2f}s")
+                raise _timed_out(conn, limit, by_deadline)
         fd = conn.fileno()  # may change while connecting (libpq tries each address in turn)
         poller.register(fd, events)
         ready = poller.poll(timeout_ms)
         poller.unregister(fd)
         if not ready:
-            raise DatabaseUnavailable(f"the database did not answer within {limit:.2f}s")
+            raise _timed_out(conn, limit, by_deadline)
         state = conn.poll()
+
+
+def _timed_out(conn, limit: float, by_deadline: bool) -> DatabaseUnavailable:
+    if by_deadline and hasattr(conn, "idle_since"):
+        conn.cut_by_deadline = True  # the work ran out of time: says nothing about the other connections
+    return DatabaseUnavailable(f"the database did not answer within {limit:.2f}s")
 
 
 def install_wait_callback() -> None:
@@ -175,11 +182,12 @@ class Pool:
         return True
 
     def put(self, conn, broken: bool = False) -> None:
-        """Take a connection back; a broken one is closed and the idle ones are dropped with it."""
+        """Take a connection back; a broken one is closed and, unless only a deadline cut it, the idle ones too."""
         if broken or conn.closed:
             if not conn.closed:
                 conn.close()
-            self.drop_idle()
+            if not getattr(conn, "cut_by_deadline", False):
+                self.drop_idle()
             return
         conn.idle_since = monotonic()
         with self._lock:

@@ -270,6 +270,18 @@ def _fill_pool(app, signing_key, count: int) -> None:
     assert all(is_config_view(payload) for payload, _ in answers)
 
 
+def test_a_slow_query_cut_by_its_deadline_keeps_the_other_pooled_connections(pg, fault_app, signing_key):
+    _fill_pool(fault_app, signing_key, 3)
+    pooled = set(_pooled_backends(pg))
+    started = time.monotonic()
+    with pytest.raises(db.DatabaseUnavailable), deadlines.within(0.2), db.connection(pg.database_url) as conn:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_sleep(1)")
+    assert time.monotonic() - started <= 0.4
+    time.sleep(1.2)  # the cut one's backend finishes its sleep and sees the closed socket
+    assert len(pooled & set(_pooled_backends(pg))) == len(pooled) - 1  # only that one was closed
+
+
 def test_after_a_restart_the_very_next_commands_answer_normally(pg, side, fault_app, signing_key):
     _fill_pool(fault_app, signing_key, 4)
     assert len(_pooled_backends(pg)) >= 2  # the pool really holds connections the restart will drop
