@@ -12,6 +12,7 @@ pinged with a bounded `SELECT 1`. When one is dead, the pool drops every idle on
 import math
 import select
 import threading
+import time
 from time import monotonic
 
 from . import deadlines
@@ -101,7 +102,7 @@ def _classes():
         def __init__(self, dsn, *args, **kwargs):
             super().__init__(dsn, *args, **kwargs)
             self.wait_cap = STATEMENT_WAIT_S
-            self.idle_since = monotonic()
+            self.idle_since = time.time()
 
         def commit(self):
             deadlines.check(0, "a database commit")
@@ -177,7 +178,8 @@ class Pool:
     def _usable(conn) -> bool:
         if conn.closed:
             return False
-        if _has_unread_input(conn) or monotonic() - conn.idle_since > IDLE_CHECK_S:
+        # wall-clock time: a paused VM (a Lambda between invocations) may not advance the monotonic clock
+        if _has_unread_input(conn) or abs(time.time() - conn.idle_since) > IDLE_CHECK_S:
             return ping(conn)
         return True
 
@@ -189,7 +191,7 @@ class Pool:
             if not getattr(conn, "cut_by_deadline", False):
                 self.drop_idle()
             return
-        conn.idle_since = monotonic()
+        conn.idle_since = time.time()
         with self._lock:
             if len(self._idle) < self.max_idle:
                 self._idle.append(conn)

@@ -18,7 +18,7 @@ import psycopg2
 import pytest
 import requests
 
-from app import create_app, db, deadlines
+from app import create_app, db, db_pool, deadlines
 from tests import interactions as ix
 from tests import spec
 from tests.pg_instance import PgInstance, wait_until
@@ -309,7 +309,7 @@ def test_pooled_connections_that_silently_stopped_answering_cost_the_next_comman
     for pid in silent:
         os.kill(pid, signal.SIGSTOP)
     try:
-        time.sleep(2.2)  # idle past the pool's check interval (a hot connection is not pinged)
+        time.sleep(db_pool.IDLE_CHECK_S + 0.2)  # idle past the pool's check interval (a hot one is not pinged)
         payload, elapsed = timed(lambda: config_view(side))
         assert is_config_view(payload) and elapsed <= 1.0, (payload, elapsed)
         payload, elapsed = timed(lambda: config_view(side))
