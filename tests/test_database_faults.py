@@ -94,15 +94,23 @@ def health(app):
 
 @contextmanager
 def served(app, threads: int):
-    from waitress import create_server
+    from waitress import create_server, wasyncore
     server = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="statussync-test")
-    runner = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+
+    def serve():  # waitress's own loop, in short turns, so it has stopped before the sockets close
+        while not stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    runner = threading.Thread(target=serve, daemon=True)
     runner.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
-        server.close()
+        stopping.set()
+        runner.join(5)
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        wasyncore.close_all(server._map)
 
 
 def post_signed(base, signing_key, interaction):
