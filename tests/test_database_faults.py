@@ -181,7 +181,7 @@ def test_concurrent_requests_on_a_frozen_database_do_not_queue_behind_each_other
         assert health_status == 503 and health_elapsed <= HEALTH_BOUND_S, health_elapsed
         for payload, elapsed in answers:
             assert is_unavailable(payload) and elapsed <= INTERACTION_BOUND_S, (payload, elapsed)
-        # one answer takes up to the connect bound (1.5 s); four in a queue would take 6 s
+        # each waits at most its own bound (2.4 s statement, 1.5 s connect); four in a queue would take 6 s+
         assert wall <= INTERACTION_BOUND_S, wall
         assert is_config_view(post_signed(base, signing_key, config_view_interaction())[0])
 
