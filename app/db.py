@@ -4,13 +4,12 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from .db_pool import CONNECT_TIMEOUT_S, STATEMENT_TIMEOUT_MS, Pool  # noqa: F401  (re-exported)
 from .errors import DatabaseUnavailable  # noqa: F401  (re-exported for callers)
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 QUERIES_DIR = SQL_DIR / "queries"
-CONNECT_TIMEOUT_S = 2
-STATEMENT_TIMEOUT_MS = 2500
 MIGRATION_LOCK_ID = 7_143_201
 
 _pools: dict = {}
@@ -19,47 +18,14 @@ _queries: dict = {}
 
 # ---------------------------------------------------------------- connections
 # psycopg2 is imported inside the functions that use it: a cold start answering PING never needs it.
+# Every wait on the server is bounded (app/db_pool.py): a hung server raises DatabaseUnavailable in time.
 
 
-class _Pool:
-    """Idle connections kept for reuse (a warm Lambda or a server thread reconnects only after an error)."""
-
-    def __init__(self, dsn: str, max_idle: int = 8):
-        self.dsn, self.max_idle = dsn, max_idle
-        self._idle: list = []
-        self._lock = threading.Lock()
-
-    def get(self):
-        with self._lock:
-            conn = self._idle.pop() if self._idle else None
-        if conn is not None and not conn.closed:
-            return conn
-        import psycopg2
-        import psycopg2.extras
-        return psycopg2.connect(self.dsn, connect_timeout=CONNECT_TIMEOUT_S,
-                                options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
-                                cursor_factory=psycopg2.extras.RealDictCursor)
-
-    def put(self, conn, close: bool = False) -> None:
-        with self._lock:
-            if not close and not conn.closed and len(self._idle) < self.max_idle:
-                self._idle.append(conn)
-                return
-        if not conn.closed:
-            conn.close()
-
-    def close_all(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
-
-
-def _pool(dsn: str) -> _Pool:
+def _pool(dsn: str) -> Pool:
     pool = _pools.get(dsn)
     if pool is None:
         with _pools_lock:
-            pool = _pools.setdefault(dsn, _Pool(dsn))
+            pool = _pools.setdefault(dsn, Pool(dsn))
     return pool
 
 
@@ -69,7 +35,10 @@ def _unavailable(exc) -> DatabaseUnavailable:
 
 
 def acquire(dsn: str):
-    """A pooled connection; raises DatabaseUnavailable instead of psycopg2 errors."""
+    """A live pooled connection; raises DatabaseUnavailable instead of psycopg2 errors.
+
+    Raises DeadlineExceeded (app.deadlines) when the current deadline has already passed.
+    """
     import psycopg2
     try:
         return _pool(dsn).get()
@@ -78,6 +47,7 @@ def acquire(dsn: str):
 
 
 def release(dsn: str, conn) -> None:
+    """Give a connection back: rolled back if a transaction is open, dropped (with the idle ones) if dead."""
     import psycopg2
     import psycopg2.extensions
     broken = bool(conn.closed)
@@ -85,9 +55,9 @@ def release(dsn: str, conn) -> None:
         try:
             if conn.status != psycopg2.extensions.STATUS_READY:
                 conn.rollback()
-        except psycopg2.Error:
+        except (psycopg2.Error, DatabaseUnavailable):
             broken = True
-    _pool(dsn).put(conn, close=broken)
+    _pool(dsn).put(conn, broken=broken)
 
 
 @contextmanager
@@ -121,7 +91,7 @@ def close_pools() -> None:
         pools = list(_pools.values())
         _pools.clear()
     for pool in pools:
-        pool.close_all()
+        pool.drop_idle()
 
 
 # ---------------------------------------------------------------- named queries
@@ -183,11 +153,10 @@ def applied_migrations(conn) -> set:
 
 def migrate(dsn: str, log=print) -> list:
     """Apply pending migrations in order, each in its own transaction; returns the versions applied."""
-    import psycopg2
-    import psycopg2.extras
+    from . import db_pool
     applied_now = []
-    conn = psycopg2.connect(dsn, connect_timeout=CONNECT_TIMEOUT_S,
-                            cursor_factory=psycopg2.extras.RealDictCursor)
+    conn = db_pool.connect(dsn, statement_timeout_ms=None)
+    conn.wait_cap = None  # connecting is bounded; a migration's statements may take as long as they take
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_ID,))
