@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # The wiring at the top: the app factory registers the interactions blueprint and picks the deferred
 # runner; the feature registry hands commands/' declarations to the dispatcher.
 FACTORY, REGISTRY = "app/__init__.py", "app/features.py"
-BOTTOM = ("app/discord/", "app/db.py", "app/deadlines.py", "app/errors.py", "app/config.py")
-BOTTOM_MAY_USE = ("app.discord", "app.errors", "app.deadlines", "app.config")
+BOTTOM = ("app/discord/", "app/db.py", "app/db_pool.py", "app/deadlines.py", "app/errors.py", "app/config.py")
+BOTTOM_MAY_USE = ("app.discord", "app.db_pool", "app.errors", "app.deadlines", "app.config")
 SERVICES = ("app/moderation/", "app/automod/", "app/social/", "app/jobs/")
 
 
