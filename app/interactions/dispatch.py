@@ -4,6 +4,7 @@ import logging
 from ..discord.errors import DiscordError
 from ..errors import DatabaseUnavailable, UserError
 from . import options as opts
+from . import payload
 from . import responses as r
 from .context import Context
 
@@ -15,7 +16,9 @@ STALE = ("This command is out of date (Discord has an older registration than th
          "A bot administrator should run `python register_commands.py`.")
 UNAVAILABLE = "StatusSync is temporarily unavailable (its database isn't answering). Try again in a minute."
 ALREADY = "This interaction was already handled."
-EXPIRED = "These buttons have expired. Run the command again."
+EXPIRED = payload.EXPIRED
+SERVERS_ONLY = "This works in servers only: use it in a server where StatusSync is installed."
+NOT_HERE = "This doesn't work here."
 
 
 def failure(interaction_id, exc) -> r.Message:
@@ -41,6 +44,7 @@ def _run_command(ctx, commands):
     if resolved is None:
         raise opts.StaleCommand()
     handler, declared, given, ctx.command_path = resolved
+    _used_where_allowed(ctx, command.contexts)
     ctx.options = opts.parse(ctx, declared, given)
     return handler(ctx, **ctx.options)
 
@@ -50,14 +54,21 @@ def _run_route(ctx, commands, kind):
     if found is None:
         return r.ephemeral(EXPIRED)
     handler, ctx.args = found
+    _used_where_allowed(ctx, handler.component_route.contexts)
     return handler(ctx, *ctx.args)
+
+
+def _used_where_allowed(ctx, contexts) -> None:
+    """Declared contexts are honoured here, for every handler: a guild-only command from a DM is refused."""
+    if ctx.context not in contexts:
+        raise UserError(SERVERS_ONLY if contexts == (payload.GUILD,) else NOT_HERE)
 
 
 def _autocomplete(ctx, commands) -> r.Response:
     command = commands.commands.get(ctx.data.get("name"))
     resolved = command.resolve(ctx.data.get("options")) if command else None
     focused = opts.focused(ctx.data.get("options"))
-    if not resolved or not focused:
+    if not resolved or not focused or ctx.context not in command.contexts:
         return r.Choices([])
     option = next((o for o in resolved[1] if o.name == focused[0]), None)
     if option is None or not callable(option.autocomplete):
@@ -71,8 +82,8 @@ def _autocomplete(ctx, commands) -> r.Response:
         ctx.finish(commit=False)
 
 
-def handle(runtime, commands, interaction: dict) -> r.Response:
-    kind = interaction.get("type")
+def handle(runtime, commands, interaction: payload.Interaction) -> r.Response:
+    kind = interaction.type
     if kind == PING:
         return r.Pong()
     ctx = Context(runtime, interaction)
@@ -95,7 +106,7 @@ def handle(runtime, commands, interaction: dict) -> r.Response:
         ctx.finish(commit=True)
         committed = True
         if isinstance(result, r.Deferred):
-            runtime.deferred.submit(runtime, result.task_path, interaction, result.kwargs)
+            runtime.deferred.submit(runtime, result.task_path, interaction.raw, result.kwargs)
         return result
     except opts.StaleCommand:
         return r.ephemeral(STALE)

@@ -1,0 +1,373 @@
+"""A signed request body turned, once, into the typed interaction the dispatcher and handlers read.
+
+Three outcomes, decided here and nowhere else:
+- `Invalid`: not an interaction Discord could have sent (not JSON, wrong types, ids that are not
+  snowflakes, shapes nested past any real payload). The route answers 400 `{"error": ...}`.
+- `Refused`: an interaction Discord could send, carrying state we never produced (a custom_id or select
+  value we could not have made, text that PostgreSQL cannot store). The route answers with its message.
+- an `Interaction` whose fields are checked: snowflakes are ASCII digits below 2^63, permission sets are
+  digits, the token is a bounded URL-safe string, display text holds no NUL or lone surrogate, option
+  trees are lists of option objects at most 3 deep. Option *values* stay as sent: options.py checks them
+  against the declaration and names the bad one to the user.
+"""
+import json
+from dataclasses import dataclass, field
+
+PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2, 3, 4, 5
+GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2
+
+MAX_DEPTH = 40  # real payloads (a message with components v2 and a reply) stay under 25
+MAX_OPTION_DEPTH = 3  # group > subcommand > option
+MAX_LIST = 25  # options per level, select values
+MAX_CUSTOM_ID = 100
+MAX_TOKEN = 1000
+MAX_PERMISSION_DIGITS = 32
+MAX_NAME = 32
+MAX_SNOWFLAKE = 2 ** 63
+TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~+=")
+SCALARS = (str, int, float, bool)
+
+EXPIRED = "These buttons have expired. Run the command again."
+
+
+class Invalid(Exception):
+    """Not a valid interaction; the message (fixed text, never the input) is the 400's error."""
+
+
+class Refused(Exception):
+    """A valid interaction whose content we refuse; the message is shown to the user, ephemeral."""
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """The checked fields of one interaction; `raw` is the body as sent, handed on to deferred work only."""
+    raw: dict
+    type: int
+    id: str = ""
+    token: str = ""
+    guild_id: str | None = None
+    channel_id: str | None = None
+    channel: dict = field(default_factory=dict)
+    context: int = GUILD
+    member: dict | None = None
+    user: dict = field(default_factory=dict)
+    permissions: int = 0
+    app_permissions: int = 0
+    locale: str | None = None
+    guild_locale: str | None = None
+    data: dict = field(default_factory=dict)
+    resolved: dict = field(default_factory=dict)
+    message: dict | None = None
+    values: list = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ text and ids
+
+def has_bad_characters(text: str) -> bool:
+    """True when `text` holds a NUL (PostgreSQL refuses it) or a lone surrogate (not encodable as UTF-8)."""
+    if "\x00" in text:
+        return True
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def clean_text(text: str) -> str:
+    """Display text as it can be stored and shown: NUL dropped, lone surrogates replaced by U+FFFD."""
+    if not has_bad_characters(text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text if c != "\x00")
+
+
+def is_integer(value) -> bool:
+    """A JSON integer: not a bool (True == 1 in Python), not a float."""
+    return type(value) is int
+
+
+def is_snowflake(value) -> bool:
+    """An id Discord could have made: a string of ASCII digits that fits PostgreSQL's bigint."""
+    return (isinstance(value, str) and 0 < len(value) <= 19 and value.isascii() and value.isdigit()
+            and int(value) < MAX_SNOWFLAKE)
+
+
+def _snowflake(value, what: str, *, required=True):
+    if value is None and not required:
+        return None
+    if not is_snowflake(value):
+        raise Invalid(f"{what} is not a snowflake")
+    return value
+
+
+def _bits(value, what: str) -> int:
+    """A permission set: Discord sends a decimal string; absent means none."""
+    if value is None:
+        return 0
+    if not (isinstance(value, str) and 0 < len(value) <= MAX_PERMISSION_DIGITS and value.isascii()
+            and value.isdigit()):
+        raise Invalid(f"{what} is not a permission set")
+    return int(value)
+
+
+def _object(value, what: str, *, required=False) -> dict:
+    if value is None and not required:
+        return {}
+    if not isinstance(value, dict):
+        raise Invalid(f"{what} is not an object")
+    return value
+
+
+def _list(value, what: str, limit=None) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list) or (limit is not None and len(value) > limit):
+        raise Invalid(f"{what} is not a list" + (f" of at most {limit}" if limit else ""))
+    return value
+
+
+def _cleaned(value):
+    """A copy of decoded JSON (already depth-checked) with every string and key made displayable."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k): _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return value
+
+
+def _short_text(value, limit=35):
+    """Informational text (locales): kept when it is a short clean string, dropped otherwise."""
+    return value if isinstance(value, str) and len(value) <= limit and not has_bad_characters(value) else None
+
+
+# ------------------------------------------------------------------ parsing
+
+def _within_depth(document, limit: int) -> bool:
+    stack = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return False
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+    return True
+
+
+def decode(body: bytes) -> dict:
+    """The JSON object in a body: strict UTF-8, nesting bounded; Invalid for anything else."""
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError covers ints past 4,300 digits
+        raise Invalid("body is not JSON") from None
+    if isinstance(document, (dict, list)) and not _within_depth(document, MAX_DEPTH):
+        raise Invalid("body is nested too deeply")
+    if not isinstance(document, dict):
+        raise Invalid("not an interaction")
+    return document
+
+
+def parse(body: bytes) -> Interaction:
+    return validate(decode(body))
+
+
+def validate(raw: dict) -> Interaction:
+    """The typed Interaction of a decoded body; raises Invalid or Refused."""
+    if not isinstance(raw, dict):
+        raise Invalid("not an interaction")
+    kind = raw.get("type")
+    if not is_integer(kind):  # {"type": true} is no PING: bool is an int in Python
+        raise Invalid("interaction type is not an integer")
+    if kind == PING:
+        return Interaction(raw=raw, type=PING)
+    if kind not in (APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT):
+        raise Invalid("unsupported interaction type")
+
+    token = raw.get("token")
+    if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN or not TOKEN_ALPHABET.issuperset(token):
+        raise Invalid("token is malformed")
+    _snowflake(raw.get("application_id"), "application_id", required=False)
+    guild_id = _snowflake(raw.get("guild_id"), "guild_id", required=False)
+    channel = _object(raw.get("channel"), "channel")
+    channel_id = _snowflake(raw.get("channel_id") or channel.get("id"), "channel_id", required=False)
+    member, user = _member_and_user(raw)
+    context = raw.get("context")
+    if guild_id is not None:
+        context = GUILD
+    elif not is_integer(context) or context not in (BOT_DM, PRIVATE_CHANNEL):
+        context = BOT_DM
+    message = raw.get("message")
+    if message is not None:
+        message = _cleaned(_object(message, "message"))
+        _snowflake(message.get("id"), "message.id", required=False)
+
+    data = _data(kind, _object(raw.get("data"), "data", required=True))
+    return Interaction(
+        raw=raw, type=kind, id=_snowflake(raw.get("id"), "id"), token=token, guild_id=guild_id,
+        channel_id=channel_id, channel=_cleaned(channel), context=context, member=member, user=user,
+        permissions=_bits((member or {}).get("permissions"), "member.permissions"),
+        app_permissions=_bits(raw.get("app_permissions"), "app_permissions"),
+        locale=_short_text(raw.get("locale")), guild_locale=_short_text(raw.get("guild_locale")),
+        data=data, resolved=data.get("resolved", {}), message=message, values=data.get("values", []))
+
+
+def _user(value, what: str) -> dict:
+    user = _cleaned(_object(value, what, required=True))
+    _snowflake(user.get("id"), f"{what}.id")
+    return user
+
+
+def _member_and_user(raw: dict):
+    """(member or None, user): in a server Discord sends `member` (with its user), in a DM `user`."""
+    if raw.get("member") is not None:
+        member = _cleaned(_object(raw["member"], "member"))
+        member["user"] = _user(member.get("user"), "member.user")
+        for role_id in _list(member.get("roles"), "member.roles"):
+            _snowflake(role_id, "member.roles[]")
+        _bits(member.get("permissions"), "member.permissions")
+        return member, member["user"]
+    return None, _user(raw.get("user"), "user")
+
+
+# ------------------------------------------------------------------ data, per interaction type
+
+def _data(kind: int, data: dict) -> dict:
+    if kind in (APPLICATION_COMMAND, AUTOCOMPLETE):
+        return _command_data(kind, data)
+    checked = {"custom_id": _custom_id(data.get("custom_id")), "resolved": _resolved(data.get("resolved"))}
+    if kind == MESSAGE_COMPONENT:
+        component_type = data.get("component_type")
+        if component_type is not None and not is_integer(component_type):
+            raise Invalid("data.component_type is not an integer")
+        checked.update(component_type=component_type, values=_select_values(data.get("values")))
+    else:
+        checked["components"] = _modal_fields(data.get("components"))
+    return checked
+
+
+def _command_data(kind: int, data: dict) -> dict:
+    name = data.get("name")
+    if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME:
+        raise Invalid("data.name is not a command name")
+    command_type = data.get("type", 1)
+    if not is_integer(command_type):
+        raise Invalid("data.type is not an integer")
+    _snowflake(data.get("id"), "data.id", required=False)
+    _snowflake(data.get("target_id"), "data.target_id", required=False)
+    try:
+        options = _options(data.get("options"), 1)
+    except Invalid:
+        if kind != AUTOCOMPLETE:
+            raise
+        options = []  # a malformed autocomplete request just gets no suggestions
+    if kind == AUTOCOMPLETE and not _focused_value_usable(options):
+        options = []
+    return {"name": name, "type": command_type, "id": data.get("id"), "target_id": data.get("target_id"),
+            "options": options, "resolved": _resolved(data.get("resolved"))}
+
+
+def _options(given, depth: int) -> list:
+    """The option tree: lists of {name, type, value, options, focused}, at most 3 levels, 25 per level."""
+    if depth > MAX_OPTION_DEPTH:
+        raise Invalid("data.options are nested too deeply")
+    checked = []
+    for item in _list(given, "data.options", MAX_LIST):
+        item = _object(item, "data.options[]", required=True)
+        name, kind, value = item.get("name"), item.get("type"), item.get("value")
+        if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME:
+            raise Invalid("data.options[].name is not an option name")
+        if kind is not None and not is_integer(kind):
+            raise Invalid("data.options[].type is not an integer")
+        if value is not None and not isinstance(value, SCALARS):
+            raise Invalid("data.options[].value is not a scalar")
+        option = {"name": name, "type": kind, "value": value, "focused": item.get("focused") is True}
+        if item.get("options") is not None:
+            option["options"] = _options(item["options"], depth + 1)
+        checked.append(option)
+    return checked
+
+
+def _focused_value_usable(options: list) -> bool:
+    for option in options:
+        if option["focused"] and isinstance(option["value"], str) and has_bad_characters(option["value"]):
+            return False
+        if not _focused_value_usable(option.get("options") or []):
+            return False
+    return True
+
+
+RESOLVED_KINDS = ("users", "members", "roles", "channels", "attachments", "messages")
+
+
+def _resolved(value) -> dict:
+    """{kind: {snowflake: object}}; every object but a member carries its own id, equal to its key."""
+    resolved = {}
+    for kind, items in _object(value, "data.resolved").items():
+        if kind not in RESOLVED_KINDS:
+            continue
+        items = _object(items, f"data.resolved.{kind}")
+        checked = {}
+        for key, item in items.items():
+            _snowflake(key, f"data.resolved.{kind} key")
+            item = _cleaned(_object(item, f"data.resolved.{kind}[]", required=True))
+            if kind != "members" and item.get("id") != key:
+                raise Invalid(f"data.resolved.{kind}[] id does not match its key")
+            if kind == "members":
+                for role_id in _list(item.get("roles"), "data.resolved.members[].roles"):
+                    _snowflake(role_id, "data.resolved.members[].roles[]")
+            checked[key] = item
+        resolved[kind] = checked
+    return resolved
+
+
+def _custom_id(value) -> str:
+    """A custom_id we could have made: printable ASCII, at most 100, numeric parts within bigint."""
+    if not isinstance(value, str):
+        raise Invalid("data.custom_id is not a string")
+    if not 0 < len(value) <= MAX_CUSTOM_ID or not all(" " <= c <= "~" for c in value):
+        raise Refused(EXPIRED)
+    for part in value.split(":"):
+        digits = part[1:] if part.startswith("-") else part
+        if digits.isdigit() and (len(digits) > 19 or int(digits) >= MAX_SNOWFLAKE):
+            raise Refused(EXPIRED)
+    return value
+
+
+def _select_values(value) -> list:
+    values = _list(value, "data.values", MAX_LIST)
+    if not all(isinstance(v, str) for v in values):
+        raise Invalid("data.values are not strings")
+    if any(len(v) > 100 or has_bad_characters(v) for v in values):
+        raise Refused(EXPIRED)
+    return list(values)
+
+
+def _modal_fields(value) -> list:
+    """Submitted rows: [{type, components: [{type, custom_id, value}]}] (or a label's single `component`)."""
+    rows = []
+    for row in _list(value, "data.components", 10):
+        row = _object(row, "data.components[]", required=True)
+        inner = row.get("components")
+        if inner is None and row.get("component") is not None:
+            inner = [row["component"]]
+        fields = []
+        for item in _list(inner, "data.components[].components", 10):
+            item = _object(item, "data.components[].components[]", required=True)
+            custom_id, text = item.get("custom_id"), item.get("value")
+            if not isinstance(custom_id, str) or len(custom_id) > MAX_CUSTOM_ID:
+                raise Invalid("a modal field has no custom_id")
+            values = item.get("values")
+            if text is not None and not isinstance(text, str):
+                raise Invalid("a modal field's value is not text")
+            if values is not None and not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
+                raise Invalid("a modal field's values are not strings")
+            if any(has_bad_characters(t) for t in [custom_id, text or "", *(values or [])]):
+                raise Refused(f"The field `{clean_text(custom_id)}` holds characters I can't store "
+                              "(a NUL or an unpaired surrogate). Please retype it.")
+            fields.append({k: item[k] for k in ("type", "custom_id", "value", "values") if k in item})
+        rows.append({"type": row.get("type"), "components": fields})
+    return rows
