@@ -9,37 +9,14 @@ import time
 
 import pytest
 
-from app import create_app
-from app.interactions.declare import Option, SlashCommand
-from app.interactions.registry import CommandSet
 from tests import interactions as ix
 from tests import spec
-from tests.conftest import BOT_TOKEN
-
-echo = SlashCommand("echo", "Repeat text, with suggestions", options=[
-    Option.string("text", "What to repeat", autocomplete=lambda ctx, text: [(f"{text}!", f"{text}!")])])
-
-
-@echo
-def echo_text(ctx, text):
-    return ctx.reply(text, ephemeral=True)
-
-
-class _Module:
-    pass
-
+from tests.hostile import dm, make_app
 
 @pytest.fixture(scope="module")
 def app(database_url, discord_server, signing_key):
     """One app for the module (these tests share no state but the interaction ids they claim)."""
-    import commands
-    module = _Module()
-    module.echo = echo
-    return create_app({
-        "DATABASE_URL": database_url, "DISCORD_APPLICATION_ID": ix.BOT_ID,
-        "DISCORD_PUBLIC_KEY": signing_key.verify_key.encode().hex(), "DISCORD_BOT_TOKEN": BOT_TOKEN,
-        "DISCORD_API_BASE": discord_server.base_url, "DISCORD_CDN_BASE": discord_server.cdn_url,
-        "SECRET_KEY": "test-secret-key", "COMMANDS": CommandSet.from_modules([module, *commands.modules()])})
+    return make_app(database_url, discord_server, signing_key)
 
 
 @pytest.fixture(autouse=True)
@@ -243,16 +220,6 @@ def test_a_modal_field_with_a_nul_is_an_ephemeral_naming_the_field(discord):
 
 
 # ------------------------------------------------------------------ where a command may be used
-
-def dm(interaction):
-    """The same interaction as Discord sends it from a DM: no guild, `user` instead of `member`."""
-    interaction = dict(interaction)
-    interaction["user"] = interaction.pop("member")["user"]
-    interaction.pop("guild_id")
-    interaction["context"] = 1
-    interaction["channel"] = {"id": ix.CHANNEL_ID, "type": 1}
-    return interaction
-
 
 def test_a_guild_only_command_from_a_dm_says_it_works_in_servers_only(discord, fake_discord):
     assert "servers only" in ephemeral(post(discord, dm(warn("spam"))))

@@ -139,6 +139,45 @@ def _cleaned(value):
     return value
 
 
+def _text_or_none(value):
+    return value if isinstance(value, str) and len(value) <= 1000 else None
+
+
+def _hash_or_none(value):
+    """An image hash as Discord makes them (avatars, banners): anything else is no image."""
+    ok = isinstance(value, str) and 0 < len(value) <= 64 and value.isascii() and value.replace("_", "").isalnum()
+    return value if ok else None
+
+
+def _int_or_none(value):
+    return value if is_integer(value) and abs(value) < MAX_SNOWFLAKE else None
+
+
+def _digits_or_none(limit):
+    def digits(value):
+        ok = isinstance(value, str) and 0 < len(value) <= limit and value.isascii() and value.isdigit()
+        return value if ok else None
+    return digits
+
+
+# The display fields of users, members, roles and channels: kept when of Discord's type, else None
+# (they describe, they decide nothing; ids and permission sets that decide are checked strictly).
+DISPLAY_FIELDS = {
+    "username": _text_or_none, "global_name": _text_or_none, "nick": _text_or_none, "name": _text_or_none,
+    "avatar": _hash_or_none, "banner": _hash_or_none, "icon": _hash_or_none,
+    "discriminator": _digits_or_none(4), "position": _int_or_none, "type": _int_or_none, "flags": _int_or_none,
+    "bot": lambda value: value is True, "managed": lambda value: value is True,
+    "communication_disabled_until": _text_or_none, "joined_at": _text_or_none,
+}
+
+
+def _described(obj: dict) -> dict:
+    for key, coerce in DISPLAY_FIELDS.items():
+        if key in obj:
+            obj[key] = coerce(obj[key])
+    return obj
+
+
 def _short_text(value, limit=35):
     """Informational text (locales): kept when it is a short clean string, dropped otherwise."""
     return value if isinstance(value, str) and len(value) <= limit and not has_bad_characters(value) else None
@@ -208,7 +247,7 @@ def validate(raw: dict) -> Interaction:
     data = _data(kind, _object(raw.get("data"), "data", required=True))
     return Interaction(
         raw=raw, type=kind, id=_snowflake(raw.get("id"), "id"), token=token, guild_id=guild_id,
-        channel_id=channel_id, channel=_cleaned(channel), context=context, member=member, user=user,
+        channel_id=channel_id, channel=_described(_cleaned(channel)), context=context, member=member, user=user,
         permissions=_bits((member or {}).get("permissions"), "member.permissions"),
         app_permissions=_bits(raw.get("app_permissions"), "app_permissions"),
         locale=_short_text(raw.get("locale")), guild_locale=_short_text(raw.get("guild_locale")),
@@ -216,7 +255,7 @@ def validate(raw: dict) -> Interaction:
 
 
 def _user(value, what: str) -> dict:
-    user = _cleaned(_object(value, what, required=True))
+    user = _described(_cleaned(_object(value, what, required=True)))
     _snowflake(user.get("id"), f"{what}.id")
     return user
 
@@ -224,7 +263,7 @@ def _user(value, what: str) -> dict:
 def _member_and_user(raw: dict):
     """(member or None, user): in a server Discord sends `member` (with its user), in a DM `user`."""
     if raw.get("member") is not None:
-        member = _cleaned(_object(raw["member"], "member"))
+        member = _described(_cleaned(_object(raw["member"], "member")))
         member["user"] = _user(member.get("user"), "member.user")
         for role_id in _list(member.get("roles"), "member.roles"):
             _snowflake(role_id, "member.roles[]")
@@ -313,7 +352,7 @@ def _resolved(value) -> dict:
         checked = {}
         for key, item in items.items():
             _snowflake(key, f"data.resolved.{kind} key")
-            item = _cleaned(_object(item, f"data.resolved.{kind}[]", required=True))
+            item = _described(_cleaned(_object(item, f"data.resolved.{kind}[]", required=True)))
             if kind != "members" and item.get("id") != key:
                 raise Invalid(f"data.resolved.{kind}[] id does not match its key")
             if kind == "members":
