@@ -32,7 +32,10 @@ def app(database_url, discord_server, signing_key):
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.sampled_from([2 ** 53 + 1, 2 ** 63, 2 ** 64, -2 ** 63, 10 ** 300]),
-    st.floats(), st.text(max_size=20), st.sampled_from(HOSTILE_STRINGS))
+    st.floats(), st.text(st.characters(exclude_categories=()), max_size=20), st.sampled_from(HOSTILE_STRINGS))
+# Where a change matters most: values handlers read, ids, the shapes the dispatcher walks.
+FOCUS = {"value", "custom_id", "values", "id", "guild_id", "channel_id", "user", "member", "data", "options",
+         "resolved", "permissions", "app_permissions", "roles", "token", "name", "type", "focused", "context"}
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
                            | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=10)
 
@@ -57,6 +60,9 @@ def mutated_interactions(draw) -> bytes:
     nests = []  # written into the text afterwards: json.dumps itself cannot nest that deep
     for _ in range(draw(st.integers(1, 4))):
         spots = _spots(document)
+        focused = [spot for spot in spots if spot[1] in FOCUS]
+        if focused and draw(st.booleans()):
+            spots = focused
         if not spots:
             break
         container, key = draw(st.sampled_from(spots))

@@ -13,6 +13,7 @@ from tests import interactions as ix
 from tests import spec
 from tests.hostile import dm, make_app
 
+
 @pytest.fixture(scope="module")
 def app(database_url, discord_server, signing_key):
     """One app for the module (these tests share no state but the interaction ids they claim)."""
@@ -110,6 +111,8 @@ def test_type_true_is_not_taken_as_ping(discord):
     (("id",), "9" * 5000), (("id",), str(2 ** 64)), (("id",), str(2 ** 63)), (("id",), 12345), (("id",), "-1"),
     (("guild_id",), "not-a-snowflake"), (("guild_id",), str(2 ** 64)), (("guild_id",), "١٢٣"),
     (("channel_id",), "9" * 5000), (("member", "user", "id"), str(2 ** 64)),
+    (("member", "user", "id"), ix.MOD_ID + "\u0000"), (("member", "roles"), ["7\u0000"]),
+    (("data", "resolved", "users"), {ix.MEMBER_ID + "\u0000": {"id": ix.MEMBER_ID + "\u0000"}}),
 ])
 def test_wrong_types_and_impossible_ids_are_a_400_not_a_crash(discord, path, value):
     interaction = warn("spam")

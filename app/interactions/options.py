@@ -2,7 +2,7 @@
 import math
 
 from . import declare as d
-from .payload import has_bad_characters, is_snowflake
+from .wire import has_bad_characters, is_snowflake
 
 MAX_STRING = 6000  # Discord's own bound on a string option; stale registrations can drop max_length
 

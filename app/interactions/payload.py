@@ -13,6 +13,9 @@ Three outcomes, decided here and nowhere else:
 import json
 from dataclasses import dataclass, field
 
+from .wire import (MAX_SNOWFLAKE, Invalid, clean_text, cleaned, described, has_bad_characters, is_integer,
+                   json_list, json_object, permission_bits, short_text, snowflake)
+
 PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2, 3, 4, 5
 GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2
 
@@ -21,17 +24,11 @@ MAX_OPTION_DEPTH = 3  # group > subcommand > option
 MAX_LIST = 25  # options per level, select values
 MAX_CUSTOM_ID = 100
 MAX_TOKEN = 1000
-MAX_PERMISSION_DIGITS = 32
 MAX_NAME = 32
-MAX_SNOWFLAKE = 2 ** 63
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~+=")
 SCALARS = (str, int, float, bool)
 
 EXPIRED = "These buttons have expired. Run the command again."
-
-
-class Invalid(Exception):
-    """Not a valid interaction; the message (fixed text, never the input) is the 400's error."""
 
 
 class Refused(Exception):
@@ -59,128 +56,6 @@ class Interaction:
     resolved: dict = field(default_factory=dict)
     message: dict | None = None
     values: list = field(default_factory=list)
-
-
-# ------------------------------------------------------------------ text and ids
-
-def has_bad_characters(text: str) -> bool:
-    """True when `text` holds a NUL (PostgreSQL refuses it) or a lone surrogate (not encodable as UTF-8)."""
-    if "\x00" in text:
-        return True
-    if text.isascii():
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def clean_text(text: str) -> str:
-    """Display text as it can be stored and shown: NUL dropped, lone surrogates replaced by U+FFFD."""
-    if not has_bad_characters(text):
-        return text
-    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text if c != "\x00")
-
-
-def is_integer(value) -> bool:
-    """A JSON integer: not a bool (True == 1 in Python), not a float."""
-    return type(value) is int
-
-
-def is_snowflake(value) -> bool:
-    """An id Discord could have made: a string of ASCII digits that fits PostgreSQL's bigint."""
-    return (isinstance(value, str) and 0 < len(value) <= 19 and value.isascii() and value.isdigit()
-            and int(value) < MAX_SNOWFLAKE)
-
-
-def _snowflake(value, what: str, *, required=True):
-    if value is None and not required:
-        return None
-    if not is_snowflake(value):
-        raise Invalid(f"{what} is not a snowflake")
-    return value
-
-
-def _bits(value, what: str) -> int:
-    """A permission set: Discord sends a decimal string; absent means none."""
-    if value is None:
-        return 0
-    if not (isinstance(value, str) and 0 < len(value) <= MAX_PERMISSION_DIGITS and value.isascii()
-            and value.isdigit()):
-        raise Invalid(f"{what} is not a permission set")
-    return int(value)
-
-
-def _object(value, what: str, *, required=False) -> dict:
-    if value is None and not required:
-        return {}
-    if not isinstance(value, dict):
-        raise Invalid(f"{what} is not an object")
-    return value
-
-
-def _list(value, what: str, limit=None) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list) or (limit is not None and len(value) > limit):
-        raise Invalid(f"{what} is not a list" + (f" of at most {limit}" if limit else ""))
-    return value
-
-
-def _cleaned(value):
-    """A copy of decoded JSON (already depth-checked) with every string and key made displayable."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {clean_text(k): _cleaned(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_cleaned(v) for v in value]
-    return value
-
-
-def _text_or_none(value):
-    return value if isinstance(value, str) and len(value) <= 1000 else None
-
-
-def _hash_or_none(value):
-    """An image hash as Discord makes them (avatars, banners): anything else is no image."""
-    ok = isinstance(value, str) and 0 < len(value) <= 64 and value.isascii() and value.replace("_", "").isalnum()
-    return value if ok else None
-
-
-def _int_or_none(value):
-    return value if is_integer(value) and abs(value) < MAX_SNOWFLAKE else None
-
-
-def _digits_or_none(limit):
-    def digits(value):
-        ok = isinstance(value, str) and 0 < len(value) <= limit and value.isascii() and value.isdigit()
-        return value if ok else None
-    return digits
-
-
-# The display fields of users, members, roles and channels: kept when of Discord's type, else None
-# (they describe, they decide nothing; ids and permission sets that decide are checked strictly).
-DISPLAY_FIELDS = {
-    "username": _text_or_none, "global_name": _text_or_none, "nick": _text_or_none, "name": _text_or_none,
-    "avatar": _hash_or_none, "banner": _hash_or_none, "icon": _hash_or_none,
-    "discriminator": _digits_or_none(4), "position": _int_or_none, "type": _int_or_none, "flags": _int_or_none,
-    "bot": lambda value: value is True, "managed": lambda value: value is True,
-    "communication_disabled_until": _text_or_none, "joined_at": _text_or_none,
-}
-
-
-def _described(obj: dict) -> dict:
-    for key, coerce in DISPLAY_FIELDS.items():
-        if key in obj:
-            obj[key] = coerce(obj[key])
-    return obj
-
-
-def _short_text(value, limit=35):
-    """Informational text (locales): kept when it is a short clean string, dropped otherwise."""
-    return value if isinstance(value, str) and len(value) <= limit and not has_bad_characters(value) else None
 
 
 # ------------------------------------------------------------------ parsing
@@ -229,10 +104,10 @@ def validate(raw: dict) -> Interaction:
     token = raw.get("token")
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN or not TOKEN_ALPHABET.issuperset(token):
         raise Invalid("token is malformed")
-    _snowflake(raw.get("application_id"), "application_id", required=False)
-    guild_id = _snowflake(raw.get("guild_id"), "guild_id", required=False)
-    channel = _object(raw.get("channel"), "channel")
-    channel_id = _snowflake(raw.get("channel_id") or channel.get("id"), "channel_id", required=False)
+    snowflake(raw.get("application_id"), "application_id", required=False)
+    guild_id = snowflake(raw.get("guild_id"), "guild_id", required=False)
+    channel = json_object(raw.get("channel"), "channel")
+    channel_id = snowflake(raw.get("channel_id") or channel.get("id"), "channel_id", required=False)
     member, user = _member_and_user(raw)
     context = raw.get("context")
     if guild_id is not None:
@@ -241,35 +116,37 @@ def validate(raw: dict) -> Interaction:
         context = BOT_DM
     message = raw.get("message")
     if message is not None:
-        message = _cleaned(_object(message, "message"))
-        _snowflake(message.get("id"), "message.id", required=False)
+        snowflake(json_object(message, "message").get("id"), "message.id", required=False)
+        message = cleaned(message)
 
-    data = _data(kind, _object(raw.get("data"), "data", required=True))
+    data = _data(kind, json_object(raw.get("data"), "data", required=True))
     return Interaction(
-        raw=raw, type=kind, id=_snowflake(raw.get("id"), "id"), token=token, guild_id=guild_id,
-        channel_id=channel_id, channel=_described(_cleaned(channel)), context=context, member=member, user=user,
-        permissions=_bits((member or {}).get("permissions"), "member.permissions"),
-        app_permissions=_bits(raw.get("app_permissions"), "app_permissions"),
-        locale=_short_text(raw.get("locale")), guild_locale=_short_text(raw.get("guild_locale")),
+        raw=raw, type=kind, id=snowflake(raw.get("id"), "id"), token=token, guild_id=guild_id,
+        channel_id=channel_id, channel=described(cleaned(channel)), context=context, member=member, user=user,
+        permissions=permission_bits((member or {}).get("permissions"), "member.permissions"),
+        app_permissions=permission_bits(raw.get("app_permissions"), "app_permissions"),
+        locale=short_text(raw.get("locale")), guild_locale=short_text(raw.get("guild_locale")),
         data=data, resolved=data.get("resolved", {}), message=message, values=data.get("values", []))
 
 
 def _user(value, what: str) -> dict:
-    user = _described(_cleaned(_object(value, what, required=True)))
-    _snowflake(user.get("id"), f"{what}.id")
-    return user
+    user = json_object(value, what, required=True)
+    snowflake(user.get("id"), f"{what}.id")  # before cleaning: "84\u0000" must not pass as "84"
+    return described(cleaned(user))
 
 
 def _member_and_user(raw: dict):
     """(member or None, user): in a server Discord sends `member` (with its user), in a DM `user`."""
-    if raw.get("member") is not None:
-        member = _described(_cleaned(_object(raw["member"], "member")))
-        member["user"] = _user(member.get("user"), "member.user")
-        for role_id in _list(member.get("roles"), "member.roles"):
-            _snowflake(role_id, "member.roles[]")
-        _bits(member.get("permissions"), "member.permissions")
-        return member, member["user"]
-    return None, _user(raw.get("user"), "user")
+    if raw.get("member") is None:
+        return None, _user(raw.get("user"), "user")
+    member = json_object(raw["member"], "member")
+    user = _user(member.get("user"), "member.user")
+    for role_id in json_list(member.get("roles"), "member.roles"):
+        snowflake(role_id, "member.roles[]")
+    permission_bits(member.get("permissions"), "member.permissions")
+    member = described(cleaned(member))
+    member["user"] = user
+    return member, user
 
 
 # ------------------------------------------------------------------ data, per interaction type
@@ -295,8 +172,8 @@ def _command_data(kind: int, data: dict) -> dict:
     command_type = data.get("type", 1)
     if not is_integer(command_type):
         raise Invalid("data.type is not an integer")
-    _snowflake(data.get("id"), "data.id", required=False)
-    _snowflake(data.get("target_id"), "data.target_id", required=False)
+    snowflake(data.get("id"), "data.id", required=False)
+    snowflake(data.get("target_id"), "data.target_id", required=False)
     try:
         options = _options(data.get("options"), 1)
     except Invalid:
@@ -314,8 +191,8 @@ def _options(given, depth: int) -> list:
     if depth > MAX_OPTION_DEPTH:
         raise Invalid("data.options are nested too deeply")
     checked = []
-    for item in _list(given, "data.options", MAX_LIST):
-        item = _object(item, "data.options[]", required=True)
+    for item in json_list(given, "data.options", MAX_LIST):
+        item = json_object(item, "data.options[]", required=True)
         name, kind, value = item.get("name"), item.get("type"), item.get("value")
         if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME:
             raise Invalid("data.options[].name is not an option name")
@@ -345,20 +222,20 @@ RESOLVED_KINDS = ("users", "members", "roles", "channels", "attachments", "messa
 def _resolved(value) -> dict:
     """{kind: {snowflake: object}}; every object but a member carries its own id, equal to its key."""
     resolved = {}
-    for kind, items in _object(value, "data.resolved").items():
+    for kind, items in json_object(value, "data.resolved").items():
         if kind not in RESOLVED_KINDS:
             continue
-        items = _object(items, f"data.resolved.{kind}")
+        items = json_object(items, f"data.resolved.{kind}")
         checked = {}
         for key, item in items.items():
-            _snowflake(key, f"data.resolved.{kind} key")
-            item = _described(_cleaned(_object(item, f"data.resolved.{kind}[]", required=True)))
+            snowflake(key, f"data.resolved.{kind} key")
+            item = json_object(item, f"data.resolved.{kind}[]", required=True)
             if kind != "members" and item.get("id") != key:
                 raise Invalid(f"data.resolved.{kind}[] id does not match its key")
             if kind == "members":
-                for role_id in _list(item.get("roles"), "data.resolved.members[].roles"):
-                    _snowflake(role_id, "data.resolved.members[].roles[]")
-            checked[key] = item
+                for role_id in json_list(item.get("roles"), "data.resolved.members[].roles"):
+                    snowflake(role_id, "data.resolved.members[].roles[]")
+            checked[key] = described(cleaned(item))
         resolved[kind] = checked
     return resolved
 
@@ -370,14 +247,14 @@ def _custom_id(value) -> str:
     if not 0 < len(value) <= MAX_CUSTOM_ID or not all(" " <= c <= "~" for c in value):
         raise Refused(EXPIRED)
     for part in value.split(":"):
-        digits = part[1:] if part.startswith("-") else part
+        digits = part.removeprefix("-")
         if digits.isdigit() and (len(digits) > 19 or int(digits) >= MAX_SNOWFLAKE):
             raise Refused(EXPIRED)
     return value
 
 
 def _select_values(value) -> list:
-    values = _list(value, "data.values", MAX_LIST)
+    values = json_list(value, "data.values", MAX_LIST)
     if not all(isinstance(v, str) for v in values):
         raise Invalid("data.values are not strings")
     if any(len(v) > 100 or has_bad_characters(v) for v in values):
@@ -388,14 +265,14 @@ def _select_values(value) -> list:
 def _modal_fields(value) -> list:
     """Submitted rows: [{type, components: [{type, custom_id, value}]}] (or a label's single `component`)."""
     rows = []
-    for row in _list(value, "data.components", 10):
-        row = _object(row, "data.components[]", required=True)
+    for row in json_list(value, "data.components", 10):
+        row = json_object(row, "data.components[]", required=True)
         inner = row.get("components")
         if inner is None and row.get("component") is not None:
             inner = [row["component"]]
         fields = []
-        for item in _list(inner, "data.components[].components", 10):
-            item = _object(item, "data.components[].components[]", required=True)
+        for item in json_list(inner, "data.components[].components", 10):
+            item = json_object(item, "data.components[].components[]", required=True)
             custom_id, text = item.get("custom_id"), item.get("value")
             if not isinstance(custom_id, str) or len(custom_id) > MAX_CUSTOM_ID:
                 raise Invalid("a modal field has no custom_id")
