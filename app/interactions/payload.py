@@ -11,6 +11,7 @@ Three outcomes, decided here and nowhere else:
   against the declaration and names the bad one to the user.
 """
 import json
+import math
 from dataclasses import dataclass, field
 
 from .wire import (MAX_SNOWFLAKE, Invalid, clean_text, cleaned, described, has_bad_characters, is_integer,
@@ -60,28 +61,36 @@ class Interaction:
 
 # ------------------------------------------------------------------ parsing
 
-def _within_depth(document, limit: int) -> bool:
-    stack = [(document, 1)]
+def _shape_problem(document: dict):
+    """Why a decoded body cannot be an interaction's shape, or None: nesting past any real payload, or
+    NaN/Infinity (not JSON; Lambda's hand-off of deferred work refuses them) outside option values, where
+    options.py names the option instead."""
+    data = document.get("data")
+    options = data.get("options") if isinstance(data, dict) else None
+    stack = [(document, 1, False)]
     while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return False
+        node, depth, in_options = stack.pop()
+        if depth > MAX_DEPTH:
+            return "body is nested too deeply"
         for child in node.values() if isinstance(node, dict) else node:
             if isinstance(child, (dict, list)):
-                stack.append((child, depth + 1))
-    return True
+                stack.append((child, depth + 1, in_options or child is options))
+            elif isinstance(child, float) and not in_options and not math.isfinite(child):
+                return "body holds NaN or Infinity outside option values"
+    return None
 
 
 def decode(body: bytes) -> dict:
-    """The JSON object in a body: strict UTF-8, nesting bounded; Invalid for anything else."""
+    """The JSON object in a body: strict UTF-8, shape bounded; Invalid for anything else."""
     try:
         document = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError covers ints past 4,300 digits
         raise Invalid("body is not JSON") from None
-    if isinstance(document, (dict, list)) and not _within_depth(document, MAX_DEPTH):
-        raise Invalid("body is nested too deeply")
     if not isinstance(document, dict):
         raise Invalid("not an interaction")
+    problem = _shape_problem(document)
+    if problem:
+        raise Invalid(problem)
     return document
 
 
