@@ -1,7 +1,7 @@
 """What the hostile-input tests share: one app with the real commands plus an autocompleting /echo, and
 the real interactions they start from (as tests/interactions.py builds them, with fresh ids)."""
 from app import create_app
-from app.interactions.declare import Option, SlashCommand
+from app.interactions.declare import Option, SlashCommand, modal
 from app.interactions.registry import CommandSet
 from tests import interactions as ix
 
@@ -16,6 +16,12 @@ def echo_text(ctx, text):
     return ctx.reply(text, ephemeral=True)
 
 
+@modal("echo-modal")
+def echo_modal(ctx, state):
+    """A submitted form: `ctx.data["fields"]` maps each field's custom_id to its checked text."""
+    return ctx.reply(f"{state}: {ctx.data['fields'].get('answer') or '(empty)'}", ephemeral=True)
+
+
 class _Module:
     pass
 
@@ -23,7 +29,7 @@ class _Module:
 def make_app(database_url, discord_server, signing_key):
     import commands
     module = _Module()
-    module.echo = echo
+    module.echo, module.echo_modal = echo, echo_modal
     return create_app({
         "DATABASE_URL": database_url, "DISCORD_APPLICATION_ID": ix.BOT_ID,
         "DISCORD_PUBLIC_KEY": signing_key.verify_key.encode().hex(), "DISCORD_BOT_TOKEN": BOT_TOKEN,
@@ -61,7 +67,7 @@ def _user_command(name, *options, sub=None):
 
 def _modal_submit():
     submit = ix.command("x", interaction_type=5)
-    submit["data"] = {"custom_id": "probe-modal:7", "components": [
+    submit["data"] = {"custom_id": "echo-modal:7", "components": [
         {"type": 1, "components": [{"type": 4, "custom_id": "answer", "value": "forty-two"}]}]}
     return submit
 

@@ -148,7 +148,7 @@ def test_every_starting_interaction_is_answered_as_discord_expects(discord, runt
         answer = _answer(response)
         spec.validate_interaction_response(answer)
         assert not any(refusal in json.dumps(answer) for refusal in (
-            "Something went wrong", "couldn't find", "malformed", "out of date")), (name, answer)
+            "Something went wrong", "couldn't find", "malformed", "out of date", "expired")), (name, answer)
         assert runtime.deferred.wait(10), name
         assert [r for r in caplog.records if r.levelno >= logging.ERROR] == [], name
 

@@ -231,6 +231,13 @@ def test_select_values_must_be_a_short_list_of_strings(discord, values, status):
     assert "expired" in ephemeral(response) if status == 200 else refused_as_invalid(response)
 
 
+def test_a_modal_submission_reaches_its_handler_with_fields_by_custom_id(discord):
+    submit = ix.command("x", interaction_type=5)
+    submit["data"] = {"custom_id": "echo-modal:7", "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": "answer", "value": "forty-two"}]}]}
+    assert ephemeral(post(discord, submit)) == "7: forty-two"
+
+
 def test_a_modal_field_with_a_nul_is_an_ephemeral_naming_the_field(discord):
     submit = ix.command("x", interaction_type=5)
     submit["data"] = {"custom_id": "anything:1", "components": [

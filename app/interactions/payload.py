@@ -171,6 +171,8 @@ def _data(kind: int, data: dict) -> dict:
         checked.update(component_type=component_type, values=_select_values(data.get("values")))
     else:
         checked["components"] = _modal_fields(data.get("components"))
+        checked["fields"] = {item["custom_id"]: item.get("value", item.get("values"))
+                             for row in checked["components"] for item in row["components"]}
     return checked
 
 
