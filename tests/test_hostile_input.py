@@ -122,7 +122,7 @@ def test_type_true_is_not_taken_as_ping(discord):
     (("member", "permissions"), "-8"), (("member", "permissions"), "8" * 40), (("data",), "x"),
     (("data",), None), (("data", "options"), {}), (("data", "options"), [5]), (("data", "name"), 7),
     (("data", "resolved"), []), (("data", "resolved", "users"), "x"), (("app_permissions",), "all"),
-    (("token",), None), (("token",), "../../channels/1/messages"), (("token",), "t" * 5000),
+    (("token",), None), (("token",), "../../channels/1/messages"), (("token",), ".."), (("token",), "t" * 5000),
     (("id",), "9" * 5000), (("id",), str(2 ** 64)), (("id",), str(2 ** 63)), (("id",), 12345), (("id",), "-1"),
     (("guild_id",), "not-a-snowflake"), (("guild_id",), str(2 ** 64)), (("guild_id",), "١٢٣"),
     (("channel_id",), "9" * 5000), (("member", "user", "id"), str(2 ** 64)),

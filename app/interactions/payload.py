@@ -26,6 +26,7 @@ MAX_LIST = 25  # options per level, select values
 MAX_CUSTOM_ID = 100
 MAX_TOKEN = 1000
 MAX_NAME = 32
+MAX_FIELD_TEXT = 4000  # a modal text input's own limit
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~+=")
 SCALARS = (str, int, float, bool)
 
@@ -111,7 +112,8 @@ def validate(raw: dict) -> Interaction:
         raise Invalid("unsupported interaction type")
 
     token = raw.get("token")
-    if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN or not TOKEN_ALPHABET.issuperset(token):
+    if (not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN or not TOKEN_ALPHABET.issuperset(token)
+            or not token.strip(".")):  # it becomes a URL path segment: "..", "/" or "?" would move the call
         raise Invalid("token is malformed")
     snowflake(raw.get("application_id"), "application_id", required=False)
     guild_id = snowflake(raw.get("guild_id"), "guild_id", required=False)
@@ -288,8 +290,8 @@ def _modal_fields(value) -> list:
             if not isinstance(custom_id, str) or len(custom_id) > MAX_CUSTOM_ID:
                 raise Invalid("a modal field has no custom_id")
             values = item.get("values")
-            if text is not None and not isinstance(text, str):
-                raise Invalid("a modal field's value is not text")
+            if text is not None and not (isinstance(text, str) and len(text) <= MAX_FIELD_TEXT):
+                raise Invalid("a modal field's value is not text of at most 4000 characters")
             if values is not None and not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
                 raise Invalid("a modal field's values are not strings")
             if any(has_bad_characters(t) for t in [custom_id, text or "", *(values or [])]):
