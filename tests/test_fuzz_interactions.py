@@ -34,8 +34,11 @@ scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.sampled_from([2 ** 53 + 1, 2 ** 63, 2 ** 64, -2 ** 63, 10 ** 300]),
     st.floats(), st.text(st.characters(exclude_categories=()), max_size=20), st.sampled_from(HOSTILE_STRINGS))
 # Where a change matters most: values handlers read, ids, the shapes the dispatcher walks.
-FOCUS = {"value", "custom_id", "values", "id", "guild_id", "channel_id", "user", "member", "data", "options",
-         "resolved", "permissions", "app_permissions", "roles", "token", "name", "type", "focused", "context"}
+FOCUS = {"value", "custom_id", "values", "options", "resolved", "components", "user", "member", "roles",
+         "permissions", "username", "global_name", "nick", "avatar", "name", "focused", "context", "guild_id"}
+hostile_text = st.one_of(st.sampled_from(HOSTILE_STRINGS), st.text(st.characters(exclude_categories=()), max_size=30))
+hostile_numbers = st.one_of(st.integers(), st.sampled_from([0, -1, 2 ** 31, 2 ** 53, 2 ** 53 + 1, 2 ** 63, 2 ** 64]),
+                            st.floats())
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
                            | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=10)
 
@@ -66,8 +69,12 @@ def mutated_interactions(draw) -> bytes:
         if not spots:
             break
         container, key = draw(st.sampled_from(spots))
-        change = draw(st.sampled_from(["replace", "replace", "replace", "delete", "nest", "add"]))
-        if change == "replace":
+        change = draw(st.sampled_from(["tweak", "tweak", "replace", "replace", "delete", "nest", "add"]))
+        if change == "tweak":  # same JSON type, hostile value: gets past the shape checks, into handlers
+            current = container[key]
+            container[key] = (draw(hostile_text) if isinstance(current, str) else
+                              draw(hostile_numbers) if isinstance(current, (int, float)) else draw(json_values))
+        elif change == "replace":
             container[key] = draw(json_values)
         elif change == "delete":
             del container[key]
