@@ -1,6 +1,7 @@
 """The context a handler gets: who, where, typed options, and the ways to answer."""
 from ..discord import permissions as perms
 from ..discord.snowflake import created_at
+from . import payload
 from . import responses as r
 
 
@@ -33,26 +34,25 @@ class Target:
 
 
 class Context:
-    def __init__(self, runtime, interaction: dict, args=()):
-        self.runtime, self.interaction, self.args = runtime, interaction, list(args)
-        self.id, self.token = str(interaction.get("id")), interaction.get("token")
-        self.type = interaction.get("type")
-        self.data = interaction.get("data") or {}
-        self.guild_id = interaction.get("guild_id")
-        self.channel_id = interaction.get("channel_id") or (interaction.get("channel") or {}).get("id")
-        self.channel = interaction.get("channel") or {}
-        self.member = interaction.get("member")
-        user = (self.member or {}).get("user") or interaction.get("user") or {}
-        self.user = Target(user.get("id", "0"), user, self.member)
-        self.permissions = perms.parse((self.member or {}).get("permissions"))
-        self.app_permissions = perms.parse(interaction.get("app_permissions"))
-        self.locale, self.guild_locale = interaction.get("locale"), interaction.get("guild_locale")
-        self.resolved = self.data.get("resolved") or {}
+    """Built from a checked payload.Interaction only; a raw dict (deferred work) is checked first."""
+
+    def __init__(self, runtime, interaction, args=()):
+        checked = interaction if isinstance(interaction, payload.Interaction) else payload.validate(interaction)
+        self.runtime, self.interaction, self.args = runtime, checked.raw, list(args)
+        self.id, self.token, self.type = checked.id, checked.token, checked.type
+        self.data = checked.data
+        self.guild_id, self.channel_id, self.channel = checked.guild_id, checked.channel_id, checked.channel
+        self.context = checked.context  # GUILD, BOT_DM or PRIVATE_CHANNEL: where it was used
+        self.member = checked.member
+        self.user = Target(checked.user.get("id", "0"), checked.user, self.member)
+        self.permissions, self.app_permissions = checked.permissions, checked.app_permissions
+        self.locale, self.guild_locale = checked.locale, checked.guild_locale
+        self.resolved = checked.resolved
         self.options: dict = {}
         self.command_path = None
-        self.message = interaction.get("message")
-        self.values = self.data.get("values") or []
-        self.created_at = created_at(self.id) if str(self.id).isdigit() else runtime.clock()
+        self.message = checked.message
+        self.values = checked.values
+        self.created_at = created_at(self.id) if self.id else runtime.clock()
         self.now = runtime.clock()
         self._conn = None
 

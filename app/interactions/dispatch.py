@@ -5,6 +5,7 @@ from .. import deadlines
 from ..discord.errors import DiscordError
 from ..errors import DatabaseUnavailable, UserError
 from . import options as opts
+from . import payload
 from . import responses as r
 from .answers import ALREADY, EXPIRED, STALE, UNAVAILABLE, failure  # noqa: F401 (re-exported)
 from .context import Context
@@ -15,6 +16,8 @@ PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2,
 
 ANSWER_BUDGET_S = 2.0  # of Discord's 3 s for the handler; the answer itself still has to travel
 HAND_OFF_BUDGET_S = 0.4  # to claim the interaction when handing the rest to deferred work
+SERVERS_ONLY = "This works in servers only: use it in a server where StatusSync is installed."
+NOT_HERE = "This doesn't work here."
 
 
 def _claim(ctx) -> bool:
@@ -38,6 +41,7 @@ def _run_command(ctx, commands):
     if resolved is None:
         raise opts.StaleCommand()
     handler, declared, given, ctx.command_path = resolved
+    _used_where_allowed(ctx, command.contexts)
     ctx.options = opts.parse(ctx, declared, given)
     return handler(ctx, **ctx.options)
 
@@ -47,14 +51,21 @@ def _run_route(ctx, commands, kind):
     if found is None:
         return r.ephemeral(EXPIRED)
     handler, ctx.args = found
+    _used_where_allowed(ctx, handler.component_route.contexts)
     return handler(ctx, *ctx.args)
+
+
+def _used_where_allowed(ctx, contexts) -> None:
+    """Declared contexts are honoured here, for every handler: a guild-only command from a DM is refused."""
+    if ctx.context not in contexts:
+        raise UserError(SERVERS_ONLY if contexts == (payload.GUILD,) else NOT_HERE)
 
 
 def _autocomplete(ctx, commands) -> r.Response:
     command = commands.commands.get(ctx.data.get("name"))
     resolved = command.resolve(ctx.data.get("options")) if command else None
     focused = opts.focused(ctx.data.get("options"))
-    if not resolved or not focused:
+    if not resolved or not focused or ctx.context not in command.contexts:
         return r.Choices([])
     option = next((o for o in resolved[1] if o.name == focused[0]), None)
     if option is None or not callable(option.autocomplete):
@@ -68,8 +79,8 @@ def _autocomplete(ctx, commands) -> r.Response:
         ctx.finish(commit=False)
 
 
-def handle(runtime, commands, interaction: dict) -> r.Response:
-    kind = interaction.get("type")
+def handle(runtime, commands, interaction: payload.Interaction) -> r.Response:
+    kind = interaction.type
     if kind == PING:
         return r.Pong()
     ctx = Context(runtime, interaction)
@@ -78,8 +89,6 @@ def handle(runtime, commands, interaction: dict) -> r.Response:
             return _autocomplete(ctx, commands)
     if kind not in (APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT):
         return r.ephemeral("I don't know this kind of interaction.")
-    if not str(ctx.id).isdigit() or not ctx.token:
-        return r.ephemeral("That interaction is malformed.")
     committed = False
     try:
         with deadlines.within(ANSWER_BUDGET_S):
@@ -97,7 +106,7 @@ def handle(runtime, commands, interaction: dict) -> r.Response:
         if not committed:
             _finish_quietly(ctx)
     if isinstance(result, r.Deferred):
-        runtime.deferred.submit(runtime, result.task_name, interaction, result.kwargs)
+        runtime.deferred.submit(runtime, result.task_name, interaction.raw, result.kwargs)
     return result
 
 
@@ -153,7 +162,7 @@ def _hand_off(runtime, ctx, interaction) -> r.Response:
     if not claimed:
         return r.ephemeral(ALREADY)
     answer = deferred_answer(ctx)
-    runtime.deferred.submit(runtime, answer.task_name, interaction, answer.kwargs)
+    runtime.deferred.submit(runtime, answer.task_name, interaction.raw, answer.kwargs)
     log.info("interaction %s: past the answer deadline, continuing as deferred work", ctx.id)
     return answer
 

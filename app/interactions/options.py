@@ -1,5 +1,10 @@
 """Typed option values from an interaction, checked against the declaration (registrations can be stale)."""
+import math
+
 from . import declare as d
+from .wire import has_bad_characters, is_snowflake
+
+MAX_STRING = 6000  # Discord's own bound on a string option; stale registrations can drop max_length
 
 
 class OptionError(Exception):
@@ -7,16 +12,15 @@ class OptionError(Exception):
 
 
 def _number(option, value, kind):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        try:
-            value = kind(value)
-        except (TypeError, ValueError):
-            raise OptionError(f"`{option.name}` must be a {'whole ' if kind is int else ''}number.") from None
-    if kind is int and value != int(value):
-        raise OptionError(f"`{option.name}` must be a whole number.")
-    value = kind(value)
+    """A JSON number of the declared kind: no bool, no string, no NaN or infinity, no float for INTEGER."""
+    whole = kind is int
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and isinstance(value, float)):
+        raise OptionError(f"`{option.name}` must be a {'whole ' if whole else ''}number.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise OptionError(f"`{option.name}` must be a finite number.")
     if abs(value) > d.MAX_INTEGER:
         raise OptionError(f"`{option.name}` is out of range.")
+    value = kind(value)
     low, high = option.min_value, option.max_value
     if (low is not None and value < low) or (high is not None and value > high):
         raise OptionError(f"`{option.name}` must be between {low if low is not None else '-∞'} "
@@ -27,17 +31,14 @@ def _number(option, value, kind):
 def _string(option, value):
     if not isinstance(value, str):
         raise OptionError(f"`{option.name}` must be text.")
+    if has_bad_characters(value):
+        raise OptionError(f"`{option.name}` holds a character I can't store (a NUL or an unpaired surrogate).")
     if option.min_length is not None and len(value) < option.min_length:
         raise OptionError(f"`{option.name}` must be at least {option.min_length} characters.")
-    if option.max_length is not None and len(value) > option.max_length:
-        raise OptionError(f"`{option.name}` can be at most {option.max_length} characters.")
+    limit = option.max_length if option.max_length is not None else MAX_STRING
+    if len(value) > limit:
+        raise OptionError(f"`{option.name}` can be at most {limit} characters.")
     return value
-
-
-def is_snowflake(value) -> bool:
-    """An id Discord could have made: ASCII digits that fit PostgreSQL's bigint."""
-    text = str(value)
-    return text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < 2 ** 63
 
 
 def _resolved(ctx, option, value, kind):
@@ -59,7 +60,7 @@ def convert(ctx, option, value):
         if not isinstance(value, bool):
             raise OptionError(f"`{option.name}` must be true or false.")
     elif t == d.USER or t == d.MENTIONABLE:
-        if not is_snowflake(value):  # a stale registration lets members type any text, even past bigint
+        if not is_snowflake(str(value)):  # a stale registration lets members type any text, even past bigint
             raise OptionError(f"`{option.name}` must be a user: pick one from the list.")
         return ctx.target(value)
     elif t == d.CHANNEL:

@@ -35,7 +35,7 @@ class CommandSet:
         return [command.to_json() for command in sorted(self.commands.values(), key=lambda c: c.name)]
 
     def route(self, kind: str, custom_id: str):
-        """(handler, args) for a custom_id `prefix:arg:...`, or None when no route matches."""
+        """(handler, args) for a custom_id `prefix:arg:...`, or None when no route matches (or not its args)."""
         prefix, *args = (custom_id or "").split(":")
         route = self.routes.get((kind, prefix))
-        return (route.handler, args) if route else None
+        return (route.handler, args) if route and route.accepts(args) else None

@@ -1,11 +1,12 @@
-"""POST /interactions: verify, parse, dispatch, answer."""
-import json
+"""POST /interactions: verify, parse and check once, dispatch, answer."""
+import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from . import dispatch, responses, verify
+from . import dispatch, payload, responses, verify
 
 bp = Blueprint("interactions", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.post("/interactions")
@@ -18,14 +19,15 @@ def interactions():
                            body, runtime.clock().timestamp()):
         return jsonify(error="invalid request signature"), 401
     try:
-        interaction = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return jsonify(error="body is not JSON"), 400
-    if not isinstance(interaction, dict) or not isinstance(interaction.get("type"), int):
-        return jsonify(error="not an interaction"), 400
+        interaction = payload.parse(body)
+    except payload.Invalid as exc:  # signed, so Discord's: worth a line, never a traceback or the body
+        log.warning("refused a signed request that is not a valid interaction: %s", exc)
+        return jsonify(error=str(exc)), 400
+    except payload.Refused as exc:
+        return jsonify(responses.ephemeral(str(exc)).callback())
     result = dispatch.handle(runtime, runtime.commands, interaction)
-    payload = result.callback()
+    answer = result.callback()
     if result.files:
-        data, content_type = responses.encode_multipart(payload, result.files)
+        data, content_type = responses.encode_multipart(answer, result.files)
         return Response(data, content_type=content_type)
-    return jsonify(payload)
+    return jsonify(answer)

@@ -1,0 +1,116 @@
+"""What the hostile-input tests share: one app with the real commands plus an autocompleting /echo, and
+the real interactions they start from (as tests/interactions.py builds them, with fresh ids)."""
+from app import create_app
+from app.interactions.declare import Option, SlashCommand, modal
+from app.interactions.registry import CommandSet
+from tests import interactions as ix
+
+BOT_TOKEN = "test-bot-token"  # as tests/conftest.py gives the fake Discord
+
+echo = SlashCommand("echo", "Repeat text, with suggestions", options=[
+    Option.string("text", "What to repeat", autocomplete=lambda ctx, text: [(f"{text}!", f"{text}!")])])
+
+
+@echo
+def echo_text(ctx, text):
+    return ctx.reply(text, ephemeral=True)
+
+
+@modal("echo-modal")
+def echo_modal(ctx, state):
+    """A submitted form: `ctx.data["fields"]` maps each field's custom_id to its checked text."""
+    return ctx.reply(f"{state}: {ctx.data['fields'].get('answer') or '(empty)'}", ephemeral=True)
+
+
+class _Module:
+    pass
+
+
+def make_app(database_url, discord_server, signing_key):
+    import commands
+    module = _Module()
+    module.echo, module.echo_modal = echo, echo_modal
+    return create_app({
+        "DATABASE_URL": database_url, "DISCORD_APPLICATION_ID": ix.BOT_ID,
+        "DISCORD_PUBLIC_KEY": signing_key.verify_key.encode().hex(), "DISCORD_BOT_TOKEN": BOT_TOKEN,
+        "DISCORD_API_BASE": discord_server.base_url, "DISCORD_CDN_BASE": discord_server.cdn_url,
+        "SECRET_KEY": "test-secret-key", "COMMANDS": CommandSet.from_modules([module, *commands.modules()])})
+
+
+MOD_ROLE, MEMBER_ROLE, BOT_ROLE, MODLOG = ("700000000000000005", "700000000000000001", "700000000000000020",
+                                         "860000000000000006")
+
+
+def seed_guild(fake) -> None:
+    """The fake Discord reset to one guild where the moderator outranks the member and the bot both."""
+    fake.reset()
+    fake.add_guild(ix.GUILD_ID, ix.OWNER_ID, roles=[{"id": MEMBER_ROLE, "name": "member", "position": 1},
+                                                   {"id": MOD_ROLE, "name": "mod", "position": 5},
+                                                   {"id": BOT_ROLE, "name": "bot", "position": 20}])
+    fake.add_member(ix.GUILD_ID, ix.BOT_ID, roles=[BOT_ROLE], bot=True)
+    fake.add_member(ix.GUILD_ID, ix.MOD_ID, roles=[MOD_ROLE])
+    fake.add_member(ix.GUILD_ID, ix.MEMBER_ID, roles=[MEMBER_ROLE])
+    fake.add_channel(ix.GUILD_ID, MODLOG, name="mod-log")
+    fake.add_channel(ix.GUILD_ID, ix.CHANNEL_ID, name="general")
+
+
+def _member_resolved(user_id=ix.MEMBER_ID):
+    return {"users": {user_id: ix.member(user_id)["user"]},
+            "members": {user_id: {"roles": [], "permissions": "0", "nick": None,
+                                  "joined_at": "2024-01-01T00:00:00+00:00"}}}
+
+
+def _user_command(name, *options, sub=None):
+    given = [ix.opt("user", ix.MEMBER_ID, 6), *options]
+    return ix.command(name, [ix.sub(sub, *given)] if sub else given, resolved=_member_resolved(), roles=(MOD_ROLE,))
+
+
+def _modal_submit():
+    submit = ix.command("x", interaction_type=5)
+    submit["data"] = {"custom_id": "echo-modal:7", "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": "answer", "value": "forty-two"}]}]}
+    return submit
+
+
+def dm(interaction):
+    """The same interaction as Discord sends it from a DM: no guild, `user` instead of `member`."""
+    interaction = dict(interaction)
+    interaction["user"] = interaction.pop("member")["user"]
+    interaction.pop("guild_id")
+    interaction.pop("authorizing_integration_owners", None)
+    interaction["context"] = 1
+    interaction["channel"] = {"id": ix.CHANNEL_ID, "type": 1}
+    return interaction
+
+
+REAL_INTERACTIONS = {
+    "ping": lambda: {"type": 1, "id": ix.snowflake(), "application_id": ix.BOT_ID, "token": "t", "version": 1},
+    "warn": lambda: _user_command("warn", ix.opt("reason", "spam")),
+    "ban": lambda: _user_command("ban", ix.opt("reason", "raid"), ix.opt("duration", "1d"),
+                                 ix.opt("delete_messages", 3600, 4)),
+    "kick": lambda: _user_command("kick", ix.opt("reason", "rude")),
+    "rank": lambda: _user_command("rank"),
+    "rep give": lambda: _user_command("rep", sub="give"),
+    "warnings": lambda: _user_command("warnings"),
+    "cases": lambda: _user_command("cases"),
+    "case view": lambda: ix.command("case", [ix.sub("view", ix.opt("number", 1, 4))]),
+    "leaderboard": lambda: ix.command("leaderboard", [ix.opt("period", "all"), ix.opt("page", 2, 4)]),
+    "help": lambda: ix.command("help"),
+    "config view": lambda: ix.command("config", [ix.sub("view")]),
+    "config modlog": lambda: ix.command("config", [ix.sub("modlog", ix.opt("channel", ix.CHANNEL_ID, 7))],
+                                        resolved={"channels": {ix.CHANNEL_ID: {
+                                            "id": ix.CHANNEL_ID, "type": 0, "name": "mod-log",
+                                            "permissions": "8"}}}),
+    "automod test": lambda: ix.command("automod", [ix.sub("test", ix.opt("text", "hello there"))]),
+    "automod words add": lambda: ix.command("automod", [{"type": 2, "name": "words", "options": [
+        ix.sub("add", ix.opt("items", "badword, cat*"))]}]),
+    "imgsay": lambda: ix.command("imgsay", [ix.opt("text", "Game night"), ix.opt("style", "neon")]),
+    "echo autocomplete": lambda: ix.command("echo", [{"name": "text", "type": 3, "value": "ab", "focused": True}],
+                                            interaction_type=4),
+    "leaderboard button": lambda: ix.component("lb:weekly:1"),
+    "cases button": lambda: ix.component("cases:0:-"),
+    "select menu": lambda: ix.component("lb:weekly:1", values=["a", "b"]),
+    "modal submit": _modal_submit,
+    "help in a DM": lambda: dm(ix.command("help")),
+    "warn in a DM": lambda: dm(_user_command("warn", ix.opt("reason", "spam"))),
+}
