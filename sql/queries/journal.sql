@@ -1,0 +1,86 @@
+-- name: open_action
+-- The intent, committed before Discord is called. A key seen before returns nothing (the caller reads it),
+-- except a cancelled one: that attempt did nothing on Discord, so it may be tried again.
+INSERT INTO mod_actions (guild_id, user_id, action, moderator_id, reason, until, delete_seconds, source,
+                         details, interaction_id, idem_key, dm_text, dm_state, attempted_at, created_at)
+VALUES (%(guild_id)s, %(user_id)s, %(action)s, %(moderator_id)s, %(reason)s, %(until)s, %(delete_seconds)s,
+        %(source)s, %(details)s::jsonb, %(interaction_id)s, %(idem_key)s, %(dm_text)s, %(dm_state)s,
+        %(attempted_at)s, %(now)s)
+ON CONFLICT (idem_key) DO UPDATE
+    SET state = 'pending', error = NULL, finished_at = NULL, attempted_at = EXCLUDED.attempted_at,
+        created_at = EXCLUDED.created_at, reason = EXCLUDED.reason, until = EXCLUDED.until
+    WHERE mod_actions.state = 'cancelled'
+RETURNING *;
+
+-- name: action_by_key
+SELECT * FROM mod_actions WHERE idem_key = %(idem_key)s;
+
+-- name: claim_action
+-- Marks the attempt before the call; a row already attempted (or finished) is never acted on again.
+UPDATE mod_actions
+SET attempted_at = %(now)s, dm_state = CASE WHEN dm_state = 'wanted' THEN 'attempted' ELSE dm_state END
+WHERE id = %(id)s AND state = 'pending' AND attempted_at IS NULL
+RETURNING *;
+
+-- name: lock_action
+SELECT * FROM mod_actions WHERE id = %(id)s FOR UPDATE;
+
+-- name: finish_action
+UPDATE mod_actions
+SET state = 'done', case_number = %(case_number)s, audit_entry_id = %(audit_entry_id)s, finished_at = %(now)s,
+    dm_state = COALESCE(%(dm_state)s, dm_state), dm_error = COALESCE(%(dm_error)s, dm_error)
+WHERE id = %(id)s;
+
+-- name: note_dm
+UPDATE mod_actions SET dm_state = %(dm_state)s, dm_error = %(dm_error)s WHERE id = %(id)s;
+
+-- name: cancel_action
+UPDATE mod_actions
+SET state = 'cancelled', error = %(error)s, finished_at = %(now)s,
+    dm_state = COALESCE(%(dm_state)s, dm_state), dm_error = COALESCE(%(dm_error)s, dm_error)
+WHERE id = %(id)s AND state = 'pending'
+RETURNING *;
+
+-- name: match_action
+-- The journal row an audit-log entry of the bot's confirms: same member and action, not yet linked,
+-- written shortly before the entry (the row is always committed before the call).
+SELECT * FROM mod_actions
+WHERE guild_id = %(guild_id)s AND user_id = %(user_id)s AND action = %(action)s AND audit_entry_id IS NULL
+  AND state IN ('pending', 'done')
+  AND created_at BETWEEN %(entry_at)s - interval '15 minutes' AND %(entry_at)s + interval '2 minutes'
+ORDER BY (state = 'pending') DESC, created_at
+LIMIT 1
+FOR UPDATE;
+
+-- name: link_action
+UPDATE mod_actions SET audit_entry_id = %(audit_entry_id)s WHERE id = %(id)s;
+
+-- name: link_case
+UPDATE mod_cases SET audit_entry_id = %(audit_entry_id)s
+WHERE guild_id = %(guild_id)s AND case_number = %(case_number)s AND audit_entry_id IS NULL;
+
+-- name: open_actions
+SELECT * FROM mod_actions WHERE guild_id = %(guild_id)s AND state = 'pending' ORDER BY id;
+
+-- name: oldest_open_action
+SELECT min(created_at) AS at FROM mod_actions WHERE guild_id = %(guild_id)s AND state = 'pending';
+
+-- name: lock_member
+-- Serialises a member's warnings (and the escalation each one decides) until the transaction ends.
+SELECT pg_advisory_xact_lock(hashtextextended('mod-member:' || %(guild_id)s::text || ':' || %(user_id)s::text, 0));
+
+-- name: record_escalation
+INSERT INTO mod_escalations (guild_id, warn_case, user_id, step_warnings, warning_count, action_id, created_at)
+VALUES (%(guild_id)s, %(warn_case)s, %(user_id)s, %(step_warnings)s, %(warning_count)s, %(action_id)s, %(now)s)
+ON CONFLICT DO NOTHING
+RETURNING *;
+
+-- name: reactivate_ban
+UPDATE mod_cases SET active = true
+WHERE guild_id = %(guild_id)s AND case_number = %(case_number)s AND deleted_at IS NULL;
+
+-- name: unattempted_actions
+-- Journaled (by a scan or an escalation) but never tried: the process stopped between commit and call.
+SELECT id FROM mod_actions
+WHERE guild_id = %(guild_id)s AND state = 'pending' AND attempted_at IS NULL AND created_at > %(since)s
+ORDER BY id;
