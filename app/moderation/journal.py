@@ -26,6 +26,7 @@ from .cases import get_case, record_case
 
 log = logging.getLogger(__name__)
 
+UNKNOWN_BAN = 10026
 RESUME_WITHIN = timedelta(minutes=10)  # a punishment later than this is no longer worth giving
 ON_DISCORD = ("ban", "unban", "kick", "timeout", "untimeout")
 DM_VERBS = {"ban": "banned from", "kick": "kicked from"}
@@ -169,7 +170,8 @@ def perform(discord, conn, row, now) -> Result:
                 conn.commit()
             result.pending = True
             return result
-        cancel(conn, row, str(error)[:500], now, dm_state=dm_state, dm_error=dm_error)
+        cancel(conn, row, str(error)[:500], now, dm_state=dm_state, dm_error=dm_error,
+               reopen_ban=error.code != UNKNOWN_BAN)
         result.error = error
         return result
     result.case, result.outbox_ids = complete(conn, row, now, dm_state=dm_state, dm_error=dm_error)
@@ -199,11 +201,12 @@ def complete(conn, row, now, *, audit_entry_id=None, dm_state=None, dm_error=Non
     return case, ids
 
 
-def cancel(conn, row, error, now, *, dm_state=None, dm_error=None, commit=True) -> bool:
-    """Not acted: close the row without a case (an expired ban it was lifting waits for the next run)."""
+def cancel(conn, row, error, now, *, dm_state=None, dm_error=None, commit=True, reopen_ban=True) -> bool:
+    """Not acted: close the row without a case (an expired ban it was lifting waits for the next run,
+    unless Discord said it's already gone)."""
     cancelled = db.one(conn, "journal.cancel_action", {"id": row["id"], "error": error, "now": now,
                                                        "dm_state": dm_state, "dm_error": dm_error})
-    if cancelled and cancelled["source"] == "expiry" and (cancelled["details"] or {}).get("ban_case"):
+    if reopen_ban and cancelled and cancelled["source"] == "expiry" and (cancelled["details"] or {}).get("ban_case"):
         db.run(conn, "journal.reactivate_ban", {"guild_id": cancelled["guild_id"],
                                                 "case_number": int(cancelled["details"]["ban_case"])})
     if commit:
