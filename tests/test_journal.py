@@ -316,3 +316,22 @@ def test_the_bots_own_actions_confirmed_by_the_audit_log_get_no_second_case(disc
     assert sync_all(runtime, runtime.clock()) == (0, 0)
     assert [c[1] for c in cases(clean_db)] == ["ban", "unban"]
     assert rows(clean_db, "SELECT count(*) FROM mod_cases WHERE audit_entry_id IS NOT NULL") == [(2,)]
+
+
+def test_a_refused_attempt_may_be_tried_again_by_the_same_request_without_a_second_dm(runtime, guild, clean_db):
+    from app.discord.errors import DiscordError
+    from app.moderation.actions import take_action
+
+    def ban():
+        with runtime.connection() as conn:
+            return take_action(runtime.discord, conn, action="ban", guild_id=GUILD, user_id=MEMBER, moderator_id=MOD,
+                               reason="raid", now=runtime.clock(), interaction_id="1300000000000000002", dm=True)
+
+    guild.queue("PUT", rf"/guilds/{GUILD}/bans/{MEMBER}", 403, {"message": "Missing Permissions", "code": 50013})
+    with pytest.raises(DiscordError):
+        ban()
+    assert cases(clean_db) == [] and MEMBER not in guild.guild_bans(GUILD)
+    outcome = ban()  # e.g. the work handed to deferred after the first try ran out of time
+    assert outcome.case["case_number"] == 1 and MEMBER in guild.guild_bans(GUILD)
+    assert len(guild.find("POST", r"/users/@me/channels")) == 1  # the member was told once
+    assert [c[1] for c in cases(clean_db)] == ["ban"]

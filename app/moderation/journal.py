@@ -97,6 +97,9 @@ def open_action(conn, *, guild_id, user_id, action, moderator_id, reason, now, s
               "attempted_at": now if claimed else None, "now": now}
     row = db.one(conn, "journal.open_action", params)
     if row is not None:
+        return dict(row, dm_now=bool(claimed and dm_text)), True
+    row = db.one(conn, "journal.reopen_action", params)
+    if row is not None:
         return row, True
     return db.one(conn, "journal.action_by_key", {"idem_key": key}), False
 
@@ -146,12 +149,11 @@ def perform(discord, conn, row, now) -> Result:
     """Act for a claimed row (no transaction may be open on `conn`), then complete or cancel it."""
     result = Result(row)
     dm_state = dm_error = None
-    if row["dm_text"] and row["dm_state"] == "attempted":
-        dm_state, note = _send_dm(discord, row)
-        dm_error = note
-        if note:
-            result.notes.append(note)
     try:
+        if row["dm_text"] and row.get("dm_now"):  # at most once: the claim that set 'attempted' sends it
+            dm_state, dm_error = _send_dm(discord, row)
+            if dm_error:
+                result.notes.append(dm_error)
         if row["source"] == "automod" and row["action"] == "timeout":
             if _timed_out_until(discord, row["guild_id"], row["user_id"]) >= row["until"]:
                 cancel(conn, row, "already timed out for longer", now, dm_state=dm_state, dm_error=dm_error)

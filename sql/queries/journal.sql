@@ -1,26 +1,36 @@
 -- name: open_action
--- The intent, committed before Discord is called. A key seen before returns nothing (the caller reads it),
--- except a cancelled one: that attempt did nothing on Discord, so it may be tried again.
+-- The intent, committed before Discord is called; nothing when the key was journaled before.
 INSERT INTO mod_actions (guild_id, user_id, action, moderator_id, reason, until, delete_seconds, source,
                          details, interaction_id, idem_key, dm_text, dm_state, attempted_at, created_at)
 VALUES (%(guild_id)s, %(user_id)s, %(action)s, %(moderator_id)s, %(reason)s, %(until)s, %(delete_seconds)s,
         %(source)s, %(details)s::jsonb, %(interaction_id)s, %(idem_key)s, %(dm_text)s, %(dm_state)s,
         %(attempted_at)s, %(now)s)
-ON CONFLICT (idem_key) DO UPDATE
-    SET state = 'pending', error = NULL, finished_at = NULL, attempted_at = EXCLUDED.attempted_at,
-        created_at = EXCLUDED.created_at, reason = EXCLUDED.reason, until = EXCLUDED.until
-    WHERE mod_actions.state = 'cancelled'
+ON CONFLICT (idem_key) DO NOTHING
 RETURNING *;
+
+-- name: reopen_action
+-- A cancelled attempt did nothing on Discord, so the same request may try again; a DM it already
+-- attempted stays attempted (never sent twice). dm_now: this attempt is the one that sends the DM.
+UPDATE mod_actions a
+SET state = 'pending', error = NULL, finished_at = NULL, attempted_at = %(attempted_at)s, created_at = %(now)s,
+    reason = %(reason)s, until = %(until)s,
+    dm_state = CASE WHEN old.dm_state = 'wanted' AND %(attempted_at)s::timestamptz IS NOT NULL THEN 'attempted'
+                    ELSE old.dm_state END
+FROM (SELECT id, dm_state FROM mod_actions WHERE idem_key = %(idem_key)s FOR UPDATE) old
+WHERE a.id = old.id AND a.state = 'cancelled'
+RETURNING a.*, (old.dm_state = 'wanted' AND %(attempted_at)s::timestamptz IS NOT NULL) AS dm_now;
 
 -- name: action_by_key
 SELECT * FROM mod_actions WHERE idem_key = %(idem_key)s;
 
 -- name: claim_action
 -- Marks the attempt before the call; a row already attempted (or finished) is never acted on again.
-UPDATE mod_actions
-SET attempted_at = %(now)s, dm_state = CASE WHEN dm_state = 'wanted' THEN 'attempted' ELSE dm_state END
-WHERE id = %(id)s AND state = 'pending' AND attempted_at IS NULL
-RETURNING *;
+-- dm_now: the DM that must come first is this attempt's to send (it was never attempted before).
+UPDATE mod_actions a
+SET attempted_at = %(now)s, dm_state = CASE WHEN old.dm_state = 'wanted' THEN 'attempted' ELSE old.dm_state END
+FROM (SELECT id, dm_state FROM mod_actions WHERE id = %(id)s FOR UPDATE) old
+WHERE a.id = old.id AND a.state = 'pending' AND a.attempted_at IS NULL
+RETURNING a.*, old.dm_state = 'wanted' AS dm_now;
 
 -- name: lock_action
 SELECT * FROM mod_actions WHERE id = %(id)s FOR UPDATE;
