@@ -335,3 +335,11 @@ def test_a_refused_attempt_may_be_tried_again_by_the_same_request_without_a_seco
     assert outcome.case["case_number"] == 1 and MEMBER in guild.guild_bans(GUILD)
     assert len(guild.find("POST", r"/users/@me/channels")) == 1  # the member was told once
     assert [c[1] for c in cases(clean_db)] == ["ban"]
+
+
+def test_a_case_reason_with_a_nul_is_refused_and_the_old_reason_kept(discord, guild, clean_db):
+    run(discord, guild, "warn", MEMBER, ix.opt("reason", "first wording"))
+    answer = discord.command("case", [ix.sub("reason", ix.opt("number", 1, 4), ix.opt("text", "new\x00wording"))],
+                             permissions=1 << 40)
+    assert answer["data"]["flags"] == 64 and "NUL" in answer["data"]["content"]
+    assert cases(clean_db) == [(1, "warn", MEMBER, "first wording", "command")]
