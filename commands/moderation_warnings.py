@@ -23,7 +23,8 @@ warnings = SlashCommand("warnings", "List a member's warnings", default_member_p
 def warn_member(ctx, user, reason):
     checks = checked(ctx, user, perms.MODERATE_MEMBERS, "warn")
     outcome = warn_service(ctx.discord, ctx.db, guild_id=ctx.guild_id, user_id=user.id, moderator_id=ctx.user.id,
-                          reason=reason, now=ctx.now, bot_bits=ctx.app_permissions, guild_name=checks.guild_name)
+                          reason=reason, now=ctx.now, bot_bits=ctx.app_permissions, guild_name=checks.guild_name,
+                          interaction_id=ctx.id)
     return confirm(ctx, outcome, f"Warned {user.mention}: {reason}")
 
 

@@ -343,3 +343,28 @@ def test_a_case_reason_with_a_nul_is_refused_and_the_old_reason_kept(discord, gu
                              permissions=1 << 40)
     assert answer["data"]["flags"] == 64 and "NUL" in answer["data"]["content"]
     assert cases(clean_db) == [(1, "warn", MEMBER, "first wording", "command")]
+
+
+def test_a_request_short_of_time_leaves_its_mod_log_post_to_the_outbox_job(discord, guild, runtime, clean_db):
+    from app import deadlines
+    from app.moderation.actions import warn
+    set_modlog(discord)
+    with deadlines.within(0.3), runtime.connection() as conn:  # less left than a send needs
+        outcome = warn(runtime.discord, conn, guild_id=GUILD, user_id=MEMBER, moderator_id=MOD, reason="spam",
+                       now=runtime.clock())
+    assert outcome.case["case_number"] == 1 and outcome.notes == []
+    assert modlog_titles(guild) == []
+    load_jobs()
+    assert JOBS["outbox"](runtime) == "1 outbox message(s) sent"
+    assert modlog_titles(guild) == ["Case #1 · Warning"]
+
+
+def test_the_same_warn_interaction_twice_records_one_warning(runtime, guild, clean_db):
+    from app.moderation.actions import warn
+    outcomes = []
+    for _ in range(2):
+        with runtime.connection() as conn:
+            outcomes.append(warn(runtime.discord, conn, guild_id=GUILD, user_id=MEMBER, moderator_id=MOD,
+                                 reason="spam", now=runtime.clock(), interaction_id="1300000000000000003"))
+    assert [o.case["case_number"] for o in outcomes] == [1, 1] and "already done" in outcomes[1].notes[0]
+    assert [c[1] for c in cases(clean_db)] == ["warn"]

@@ -28,14 +28,28 @@ class Warning:
     case: dict
     outbox_ids: list
     escalation: object  # escalation.Plan or None
+    seen_before: bool = False
 
 
 def record_warning(conn, *, guild_id, user_id, moderator_id, reason, now, settings, source="command", details=None,
-                   bot_id=None, bot_bits=None, guild_name=None) -> Warning:
-    """In the caller's transaction: the warning's case, its mod-log post and the escalation it decides."""
+                   bot_id=None, bot_bits=None, guild_name=None, interaction_id=None) -> Warning:
+    """In the caller's transaction: the warning's case, its mod-log post and the escalation it decides.
+
+    With an interaction id the warning is keyed by it: the same interaction again records nothing."""
     journal.check_text(reason)
     db.one(conn, "journal.lock_member", {"guild_id": int(guild_id), "user_id": int(user_id)})
+    row = None
+    if interaction_id:
+        key = journal.interaction_key(interaction_id, "warn")
+        row = db.one(conn, "journal.note_warning", {
+            "guild_id": int(guild_id), "user_id": int(user_id), "moderator_id": int(moderator_id) if moderator_id else None,
+            "reason": reason, "source": source, "interaction_id": int(interaction_id), "idem_key": key, "now": now})
+        if row is None:
+            first = db.one(conn, "journal.action_by_key", {"idem_key": key})
+            return Warning(get_case(conn, guild_id, first["case_number"]), [], None, seen_before=True)
     case = record_case(conn, guild_id, "warn", user_id, moderator_id, reason, now, source=source, details=details)
+    if row is not None:
+        db.run(conn, "journal.set_case", {"id": row["id"], "case_number": case["case_number"]})
     ids = [i for i in [modlog.enqueue_case(conn, case, now)] if i]
     planned = None
     if settings["moderation"]["escalation"]:
@@ -44,12 +58,16 @@ def record_warning(conn, *, guild_id, user_id, moderator_id, reason, now, settin
     return Warning(case, ids, planned)
 
 
-def warn(discord, conn, *, guild_id, user_id, moderator_id, reason, now, bot_bits=None, guild_name=None) -> Outcome:
+def warn(discord, conn, *, guild_id, user_id, moderator_id, reason, now, bot_bits=None, guild_name=None,
+         interaction_id=None) -> Outcome:
+    """A moderator's warning, and the escalation it reaches carried out after the commit."""
     settings = guild_settings.load(conn, guild_id)
     warning = record_warning(conn, guild_id=guild_id, user_id=user_id, moderator_id=moderator_id, reason=reason,
                              now=now, settings=settings, bot_id=discord.application_id, bot_bits=bot_bits,
-                             guild_name=guild_name)
+                             guild_name=guild_name, interaction_id=interaction_id)
     conn.commit()
+    if warning.seen_before:
+        return Outcome(warning.case, ["This was already done."], settings)
     notes = journal.deliver_after(discord, conn, now, warning.outbox_ids)
     result, note = escalation.carry_out(discord, conn, warning.escalation, now)
     if result is not None:

@@ -7,7 +7,7 @@ after commit (journal.execute).
 """
 from dataclasses import dataclass
 
-from .. import db
+from .. import db, deadlines
 from ..discord import permissions as perms
 from . import journal
 from .cases import count_warnings
@@ -78,7 +78,10 @@ def carry_out(discord, conn, planned: Plan | None, now):
     if planned.row is None:
         return None, planned.note
     step = planned.step
-    result = journal.execute(discord, conn, planned.row["id"], now)
+    try:
+        result = journal.execute(discord, conn, planned.row["id"], now)
+    except deadlines.DeadlineExceeded:
+        return None, f"Escalation ({describe(step)}) will be applied within a few minutes."
     if result is None:
         return None, None
     if result.error is not None:

@@ -145,8 +145,11 @@ def _timed_out_until(discord, guild_id, user_id) -> datetime:
     return datetime.fromisoformat(until.replace("Z", "+00:00")) if until else datetime.min.replace(tzinfo=timezone.utc)
 
 
-def perform(discord, conn, row, now) -> Result:
-    """Act for a claimed row (no transaction may be open on `conn`), then complete or cancel it."""
+def perform(discord, conn, row, now, *, out_of_time="cancel") -> Result:
+    """Act for a claimed row (no transaction may be open on `conn`), then complete or cancel it.
+
+    When the deadline stops the work before the call (DeadlineExceeded, nothing done), the row is
+    cancelled (the same request may reopen it) or, out_of_time="release", left for a later run."""
     result = Result(row)
     dm_state = dm_error = None
     try:
@@ -161,7 +164,11 @@ def perform(discord, conn, row, now) -> Result:
                 return result
         _call(discord, row)
     except deadlines.DeadlineExceeded:
-        cancel(conn, row, "no time left before the call", now, dm_state=dm_state, dm_error=dm_error)
+        if out_of_time == "release":
+            db.run(conn, "journal.release_action", {"id": row["id"]})
+            conn.commit()
+        else:
+            cancel(conn, row, "no time left before the call", now, dm_state=dm_state, dm_error=dm_error)
         raise
     except DiscordError as error:
         if outcome_unknown(error):
@@ -221,7 +228,7 @@ def execute(discord, conn, action_id, now) -> Result | None:
     row = claim(conn, action_id, now)
     if row is None:
         return None
-    return perform(discord, conn, row, now)
+    return perform(discord, conn, row, now, out_of_time="release")
 
 
 def resume(discord, conn, guild_id, now) -> int:

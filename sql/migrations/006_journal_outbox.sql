@@ -8,7 +8,7 @@ CREATE TABLE mod_actions (
     id              bigserial PRIMARY KEY,
     guild_id        bigint NOT NULL,
     user_id         bigint NOT NULL,
-    action          text NOT NULL,                   -- ban | unban | kick | timeout | untimeout
+    action          text NOT NULL,                   -- ban | unban | kick | timeout | untimeout | warn
     moderator_id    bigint,                          -- NULL: AutoMod
     reason          text,
     until           timestamptz,                     -- end of a temporary ban or a timeout
@@ -31,6 +31,8 @@ CREATE TABLE mod_actions (
 CREATE UNIQUE INDEX mod_actions_interaction ON mod_actions (interaction_id, action) WHERE interaction_id IS NOT NULL;
 CREATE INDEX mod_actions_open ON mod_actions (guild_id, created_at) WHERE state = 'pending';
 CREATE INDEX mod_actions_match ON mod_actions (guild_id, user_id, action, created_at) WHERE audit_entry_id IS NULL;
+
+-- (A warning does nothing on Discord: its row is written done, with its case, to key it by interaction.)
 
 -- Which escalation step a warning fired: decided in the warning's transaction under a per-member lock.
 CREATE TABLE mod_escalations (

@@ -94,3 +94,19 @@ WHERE guild_id = %(guild_id)s AND case_number = %(case_number)s AND deleted_at I
 SELECT id FROM mod_actions
 WHERE guild_id = %(guild_id)s AND state = 'pending' AND attempted_at IS NULL AND created_at > %(since)s
 ORDER BY id;
+
+-- name: note_warning
+-- A warning has nothing to do on Discord: its row is only the key that makes a redelivery record nothing.
+INSERT INTO mod_actions (guild_id, user_id, action, moderator_id, reason, source, interaction_id, idem_key,
+                         state, created_at, finished_at)
+VALUES (%(guild_id)s, %(user_id)s, 'warn', %(moderator_id)s, %(reason)s, %(source)s, %(interaction_id)s,
+        %(idem_key)s, 'done', %(now)s, %(now)s)
+ON CONFLICT (idem_key) DO NOTHING
+RETURNING id;
+
+-- name: set_case
+UPDATE mod_actions SET case_number = %(case_number)s WHERE id = %(id)s;
+
+-- name: release_action
+-- Not tried after all (no time left before the call): a later run may carry it out.
+UPDATE mod_actions SET attempted_at = NULL WHERE id = %(id)s AND state = 'pending';
