@@ -16,13 +16,13 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from .. import db, deadlines, guild_settings
 from ..discord.errors import DiscordError
-from ..errors import UserError
-from . import modlog
+from . import modlog, on_discord
 from .cases import get_case, record_case
+from .text import check_text, safe_text  # noqa: F401  (re-exported for callers)
 
 log = logging.getLogger(__name__)
 
@@ -45,26 +45,6 @@ class Result:
 def outcome_unknown(error: DiscordError) -> bool:
     """Discord may have acted: the request went out and its answer didn't come back."""
     return bool(getattr(error, "maybe_done", False)) or error.status == 0
-
-
-def check_text(text, what="reason") -> None:
-    """PostgreSQL can't store NUL and nobody can store a lone surrogate: refuse before anything is done."""
-    if text is None:
-        return
-    if "\x00" in text:
-        raise UserError(f"The {what} contains a NUL character, which can't be stored. Remove it and try again.")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise UserError(f"The {what} contains a broken character (a lone surrogate). Retype it and try again.")
-
-
-def safe_text(text, limit: int | None = None):
-    """Text from members (message content) made storable: NUL dropped, lone surrogates replaced."""
-    if text is None:
-        return None
-    text = str(text).replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
-    return text[:limit] if limit else text
 
 
 def dm_text(settings: dict, action, guild_name, reason) -> str | None:
@@ -111,40 +91,6 @@ def claim(conn, action_id, now) -> dict | None:
     return row
 
 
-def _call(discord, row) -> None:
-    guild_id, user_id, reason = row["guild_id"], row["user_id"], row["reason"]
-    member = f"/guilds/{guild_id}/members/{user_id}"
-    action = row["action"]
-    if action == "ban":
-        discord.put(f"/guilds/{guild_id}/bans/{user_id}", {"delete_message_seconds": int(row["delete_seconds"] or 0)},
-                    reason=reason)
-    elif action == "unban":
-        discord.delete(f"/guilds/{guild_id}/bans/{user_id}", reason=reason)
-    elif action == "kick":
-        discord.delete(member, reason=reason)
-    elif action == "timeout":
-        discord.patch(member, {"communication_disabled_until": row["until"].isoformat()}, reason=reason)
-    elif action == "untimeout":
-        discord.patch(member, {"communication_disabled_until": None}, reason=reason)
-
-
-def _send_dm(discord, row) -> tuple:
-    """(dm_state, note): tell the member before they lose access; a closed DM never blocks the action."""
-    try:
-        channel = discord.post("/users/@me/channels", {"recipient_id": str(row["user_id"])})
-        discord.send_message(channel["id"], row["dm_text"])
-    except DiscordError as error:
-        return "failed", f"I couldn't DM them first: {error.explain()}"
-    return "sent", None
-
-
-def _timed_out_until(discord, guild_id, user_id) -> datetime:
-    """When the member's current timeout ends (the epoch if none): an automod timeout never shortens one."""
-    member = discord.get(f"/guilds/{guild_id}/members/{user_id}") or {}
-    until = member.get("communication_disabled_until")
-    return datetime.fromisoformat(until.replace("Z", "+00:00")) if until else datetime.min.replace(tzinfo=timezone.utc)
-
-
 def perform(discord, conn, row, now, *, out_of_time="cancel") -> Result:
     """Act for a claimed row (no transaction may be open on `conn`), then complete or cancel it.
 
@@ -154,15 +100,21 @@ def perform(discord, conn, row, now, *, out_of_time="cancel") -> Result:
     dm_state = dm_error = None
     try:
         if row["dm_text"] and row.get("dm_now"):  # at most once: the claim that set 'attempted' sends it
-            dm_state, dm_error = _send_dm(discord, row)
+            dm_state, dm_error = on_discord.send_dm(discord, row)
             if dm_error:
                 result.notes.append(dm_error)
         if row["source"] == "automod" and row["action"] == "timeout":
-            if _timed_out_until(discord, row["guild_id"], row["user_id"]) >= row["until"]:
-                cancel(conn, row, "already timed out for longer", now, dm_state=dm_state, dm_error=dm_error)
+            try:  # a read: when it fails, nothing was done
+                longer = on_discord.timed_out_until(discord, row["guild_id"], row["user_id"]) >= row["until"]
+            except DiscordError as error:
+                cancel(conn, row, str(error)[:500], now)
+                result.error = error
+                return result
+            if longer:
+                cancel(conn, row, "already timed out for longer", now)
                 result.error = DiscordError(409, 0, "already timed out for longer")
                 return result
-        _call(discord, row)
+        on_discord.call(discord, row)
     except deadlines.DeadlineExceeded:
         if out_of_time == "release":
             db.run(conn, "journal.release_action", {"id": row["id"]})
