@@ -14,6 +14,7 @@ from app import guild_settings, outbox
 from app.automod.engine import evaluate_batch
 from app.discord.errors import DiscordError
 from app.discord.snowflake import created_at
+from app.moderation.text import safe_text
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +67,10 @@ class Plan:
 
 
 def _reason(violation) -> str:
-    from app.moderation.journal import safe_text
     return safe_text(f"AutoMod ({violation.rule_type}): {violation.reason}", 512)
 
 
 def _details(message, violation) -> dict:
-    from app.moderation.journal import safe_text
     return {"rule": violation.rule_type, "channel_id": message["channel_id"], "message_id": message["id"],
             "matched": safe_text(violation.matched, 200)}
 
@@ -166,7 +165,6 @@ def delete_messages(discord, channel_id, message_ids, now):
 def queue_alerts(conn, guild_id, alert_channel_id, items, now) -> list:
     """One embed per flagged message, up to 10 per alert message, through the outbox; the row ids."""
     from app.discord.messages import embed
-    from app.moderation.journal import safe_text
     embeds = [embed(f"AutoMod flagged a message ({violation.rule_type})",
                     safe_text(message.get("content")) or "(no text)",
                     fields=[("Member", f"<@{message['author']['id']}>", True),

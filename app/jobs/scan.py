@@ -122,11 +122,11 @@ def scan_channel(runtime, guild_id, channel_id, cursor, last_seen, compiled, con
         newest = max(newest, last_seen)
     now = runtime.clock()
     verdict = judge(compiled, messages, member_roles(runtime.discord, guild_id, roles_cache)) if compiled is not None and messages else None
-    plan = record_batch(runtime, guild_id, channel_id, cursor, newest, messages, verdict, consumers, now)
-    if plan is None:
+    ours, plan = record_batch(runtime, guild_id, channel_id, cursor, newest, messages, verdict, consumers, now)
+    if not ours:
         return
     totals["messages"] += len(messages)
-    if plan is not True:
+    if plan is not None:
         with runtime.connection() as conn:
             counts = carry_out(runtime.discord, conn, plan, now)
         totals["flagged"] += counts["flagged"]
@@ -135,22 +135,22 @@ def scan_channel(runtime, guild_id, channel_id, cursor, last_seen, compiled, con
 
 
 def record_batch(runtime, guild_id, channel_id, cursor, newest, messages, verdict, consumers, now):
-    """The batch's one transaction; the enforce Plan to carry out (True: nothing to do, None: taken by
-    another run). Nothing in it waits on Discord, so it holds the case counter only for a moment."""
+    """The batch's one transaction: (False, None) when another run judged it first, else (True, the
+    enforce Plan to carry out or None). Nothing in it waits on Discord: the case counter is held a moment."""
     guild_name = _guild_name(runtime.discord, guild_id) if verdict and verdict.warns else None
     doomed = set(verdict.doomed) if verdict else set()
     with runtime.transaction() as conn:
         moved = db.run(conn, "automod.advance_cursor", {"guild_id": int(guild_id), "channel_id": int(channel_id),
                                                         "last_message_id": newest, "expected": cursor, "now": now})
         if not moved:  # another run judged this batch first
-            return None
+            return False, None
         kept = [m for m in human_messages(messages) if m["id"] not in doomed]
         for consumer in consumers:
             consumer.consume(runtime, conn, str(guild_id), str(channel_id), kept, now)
         if not verdict:
-            return True
-        return record(conn, guild_id, str(channel_id), verdict, now, bot_id=runtime.discord.application_id,
-                      guild_name=guild_name)
+            return True, None
+        return True, record(conn, guild_id, str(channel_id), verdict, now, bot_id=runtime.discord.application_id,
+                            guild_name=guild_name)
 
 
 def _guild_name(discord, guild_id):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .. import db, guild_settings
 from . import escalation, journal, modlog
 from .cases import get_case, record_case
+from .text import check_text
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def record_warning(conn, *, guild_id, user_id, moderator_id, reason, now, settin
     """In the caller's transaction: the warning's case, its mod-log post and the escalation it decides.
 
     With an interaction id the warning is keyed by it: the same interaction again records nothing."""
-    journal.check_text(reason)
+    check_text(reason)
     db.one(conn, "journal.lock_member", {"guild_id": int(guild_id), "user_id": int(user_id)})
     row = None
     if interaction_id:
@@ -79,7 +80,7 @@ def take_action(discord, conn, *, action: str, guild_id, user_id, moderator_id, 
                 delete_seconds=0, dm=False, guild_name=None, source="command", details=None,
                 interaction_id=None, key=None) -> Outcome:
     """Journal, act, complete. `interaction_id` keys the journal row: a redelivery never acts twice."""
-    journal.check_text(reason)
+    check_text(reason)
     settings = guild_settings.load(conn, guild_id)
     until = now + duration if duration else None
     row, fresh = journal.open_action(

@@ -13,6 +13,7 @@ from ..discord.rest import DiscordError
 from ..discord.snowflake import created_at, from_time
 from . import journal, modlog
 from .cases import record_case
+from .text import safe_text
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def _record(conn, guild_id, entry, wanted, now):
     if wanted["action"] in ("ban", "unban"):
         db.run(conn, "moderation.end_active_bans", {"guild_id": int(guild_id), "user_id": int(wanted["user_id"])})
     case = record_case(conn, guild_id, wanted["action"], wanted["user_id"], wanted["moderator_id"],
-                       journal.safe_text(wanted["reason"]), now, source="audit", audit_entry_id=entry["id"],
+                       safe_text(wanted["reason"]), now, source="audit", audit_entry_id=entry["id"],
                        details=wanted["details"], active=False)
     return case, [i for i in [modlog.enqueue_case(conn, case, now)] if i]
 

@@ -18,11 +18,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from .. import db, deadlines, guild_settings
+from .. import db, deadlines
 from ..discord.errors import DiscordError
 from . import modlog, on_discord
 from .cases import get_case, record_case
-from .text import check_text, safe_text  # noqa: F401  (re-exported for callers)
+from .text import check_text
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,3 @@ def deliver_after(discord, conn, now, ids) -> list:
     problems = outbox.deliver(discord, conn, now, ids=ids)
     return [f"The case is saved, but I couldn't post it to the mod log: {p} I'll retry it."
             for p in problems.values() if p]
-
-
-def modlog_channel(conn, guild_id):
-    return guild_settings.load_section(conn, guild_id, "modlog")["channel_id"]
