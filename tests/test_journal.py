@@ -368,3 +368,17 @@ def test_the_same_warn_interaction_twice_records_one_warning(runtime, guild, cle
                                  reason="spam", now=runtime.clock(), interaction_id="1300000000000000003"))
     assert [o.case["case_number"] for o in outcomes] == [1, 1] and "already done" in outcomes[1].notes[0]
     assert [c[1] for c in cases(clean_db)] == ["warn"]
+
+
+def test_two_timeouts_in_a_row_pair_with_their_own_audit_entries(impatient, guild, clean_db):
+    runtime, side = impatient
+    sync_all(runtime, runtime.clock())
+    first = run(side, guild, "timeout", MEMBER, ix.opt("duration", "10m"))
+    assert "case #1" in text(first)
+    guild.queue("PATCH", rf"/guilds/{GUILD}/members/{MEMBER}", 403, {"message": "Missing Permissions", "code": 50013})
+    guild.slow("PATCH", rf"/guilds/{GUILD}/members/{MEMBER}", 1.5)  # refused, and the answer comes too late
+    second = run(side, guild, "timeout", MEMBER, ix.opt("duration", "1h"))
+    assert "audit log" in text(second)
+    assert sync_all(runtime, runtime.clock() + timedelta(minutes=6)) == (0, 0)
+    assert [c[1] for c in cases(clean_db)] == ["timeout"]  # the first entry confirmed the first timeout only
+    assert [r[0] for r in rows(clean_db, "SELECT state FROM mod_actions ORDER BY id")] == ["done", "cancelled"]

@@ -53,12 +53,13 @@ RETURNING *;
 
 -- name: match_action
 -- The journal row an audit-log entry of the bot's confirms: same member and action, not yet linked,
--- written shortly before the entry (the row is always committed before the call).
+-- written shortly before the entry (the row is always committed before the call). Entries are read
+-- oldest first and each takes the oldest such row, so two timeouts in a row pair up in order.
 SELECT * FROM mod_actions
 WHERE guild_id = %(guild_id)s AND user_id = %(user_id)s AND action = %(action)s AND audit_entry_id IS NULL
   AND state IN ('pending', 'done')
   AND created_at BETWEEN %(entry_at)s - interval '15 minutes' AND %(entry_at)s + interval '2 minutes'
-ORDER BY (state = 'pending') DESC, created_at
+ORDER BY created_at, id
 LIMIT 1
 FOR UPDATE;
 
