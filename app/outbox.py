@@ -25,6 +25,7 @@ LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
+GIVE_UP_AT_ONCE = {50007, 10003, 10013}  # DMs closed, channel gone, user unknown: retrying can't help
 SEND_NEEDS_S = 0.6  # a request leaves its rows to the job when less than this is left of its deadline
 
 
@@ -81,7 +82,7 @@ def deliver(discord, conn, now, *, ids=None, guild_id=None, limit: int = 200) ->
             conn.commit()
             break
         except DiscordError as error:
-            give_up = row["attempts"] >= MAX_ATTEMPTS
+            give_up = row["attempts"] >= MAX_ATTEMPTS or error.code in GIVE_UP_AT_ONCE
             db.run(conn, "outbox.mark_failed", {"id": row["id"], "error": str(error)[:500], "now": now,
                                                 "retry_at": now + backoff(row["attempts"]), "give_up": give_up})
             conn.commit()

@@ -353,9 +353,9 @@ def test_a_request_short_of_time_leaves_its_mod_log_post_to_the_outbox_job(disco
         outcome = warn(runtime.discord, conn, guild_id=GUILD, user_id=MEMBER, moderator_id=MOD, reason="spam",
                        now=runtime.clock())
     assert outcome.case["case_number"] == 1 and outcome.notes == []
-    assert modlog_titles(guild) == []
+    assert modlog_titles(guild) == [] and guild.find("POST", r"/users/@me/channels") == []
     load_jobs()
-    assert JOBS["outbox"](runtime) == "1 outbox message(s) sent"
+    assert JOBS["outbox"](runtime) == "2 outbox message(s) sent"  # the mod-log post and the member's DM
     assert modlog_titles(guild) == ["Case #1 · Warning"]
 
 
@@ -382,3 +382,16 @@ def test_two_timeouts_in_a_row_pair_with_their_own_audit_entries(impatient, guil
     assert sync_all(runtime, runtime.clock() + timedelta(minutes=6)) == (0, 0)
     assert [c[1] for c in cases(clean_db)] == ["timeout"]  # the first entry confirmed the first timeout only
     assert [r[0] for r in rows(clean_db, "SELECT state FROM mod_actions ORDER BY id")] == ["done", "cancelled"]
+
+
+def test_a_warned_member_is_told_by_dm_once_and_closed_dms_are_not_retried(discord, guild, runtime, clean_db):
+    run(discord, guild, "warn", MEMBER, ix.opt("reason", "off topic"))
+    (dm,) = [r for r in guild.find("POST", r"/channels/\d+/messages") if "warned" in (r.json.get("content") or "")]
+    assert "off topic" in dm.json["content"] and "Test Guild" in dm.json["content"]
+    guild.close_dms(MEMBER)
+    answer = run(discord, guild, "warn", MEMBER, ix.opt("reason", "again"))
+    assert "Warned" in text(answer) and "couldn't DM them" in text(answer)
+    load_jobs()
+    runtime.clock = lambda: datetime.now(timezone.utc) + timedelta(hours=2)
+    assert JOBS["outbox"](runtime) == "0 outbox message(s) sent"  # given up at once: DMs are closed
+    assert [c[1] for c in cases(clean_db)] == ["warn", "warn"]

@@ -8,7 +8,7 @@ Outcome is `pending` and the audit-log sync finishes the record.
 import logging
 from dataclasses import dataclass, field
 
-from .. import db, guild_settings
+from .. import db, guild_settings, outbox
 from . import escalation, journal, modlog
 from .cases import get_case, record_case
 from .text import check_text
@@ -66,14 +66,31 @@ def warn(discord, conn, *, guild_id, user_id, moderator_id, reason, now, bot_bit
     warning = record_warning(conn, guild_id=guild_id, user_id=user_id, moderator_id=moderator_id, reason=reason,
                              now=now, settings=settings, bot_id=discord.application_id, bot_bits=bot_bits,
                              guild_name=guild_name, interaction_id=interaction_id)
+    told = _queue_warning_dm(conn, settings, warning, guild_name, now) if not warning.seen_before else None
     conn.commit()
     if warning.seen_before:
         return Outcome(warning.case, ["This was already done."], settings)
     notes = journal.deliver_after(discord, conn, now, warning.outbox_ids)
+    if told:
+        problem = outbox.deliver(discord, conn, now, ids=[told]).get(told)
+        if problem:
+            notes.append(f"I couldn't DM them about it: {problem}")
     result, note = escalation.carry_out(discord, conn, warning.escalation, now)
     if result is not None:
         notes += result.notes + journal.deliver_after(discord, conn, now, result.outbox_ids)
     return Outcome(warning.case, notes + [note] if note else notes, settings)
+
+
+def _queue_warning_dm(conn, settings, warning, guild_name, now):
+    """The member hears of a moderator's warning (a DM that only reports it: through the outbox)."""
+    if not settings["modlog"]["dm_members"]:
+        return None
+    case = warning.case
+    text = f"You were warned in **{guild_name or 'a server'}**."
+    if case["reason"]:
+        text += f"\nReason: {case['reason']}"
+    return outbox.enqueue(conn, guild_id=case["guild_id"], user_id=case["user_id"], body={"content": text}, now=now,
+                          key=f"warn-dm:{case['guild_id']}:{case['case_number']}")
 
 
 def take_action(discord, conn, *, action: str, guild_id, user_id, moderator_id, reason, now, duration=None,
