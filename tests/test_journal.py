@@ -264,7 +264,8 @@ def _scan_in_a_process_killed_at(settings, fake, method, path_regex):
         process.wait()
 
 
-def test_a_scan_killed_after_its_commit_never_repeats_a_timeout(settings, scanning, runtime, clean_db):
+def test_a_scan_killed_after_its_commit_never_repeats_a_timeout(settings, discord, scanning, runtime, clean_db):
+    set_modlog(discord)
     set_rule(runtime, type="caps", action="timeout", duration=300)
     scan(runtime)
     shouting = post(scanning, ix.CHANNEL_ID, SHOUTER, "WHY IS EVERYONE SO QUIET")
@@ -276,6 +277,9 @@ def test_a_scan_killed_after_its_commit_never_repeats_a_timeout(settings, scanni
     assert len(scanning.find("PATCH", rf"/guilds/{GUILD}/members/{SHOUTER}")) == 1
     assert scanning.member(GUILD, SHOUTER)["communication_disabled_until"] is not None
     assert [(c[1], c[2], c[4]) for c in cases(clean_db)] == [("timeout", SHOUTER, "automod")]
+    assert shouting not in {m["id"] for m in scanning.channel_messages(ix.CHANNEL_ID)}
+    # the deletion the killed run made is still reported, once, with the timeout's case
+    assert sorted(modlog_titles(scanning)) == ["AutoMod deleted 1 message", "Case #1 · Timeout"]
 
 
 def test_a_scan_killed_while_an_escalation_dm_was_on_its_way_never_repeats_it(settings, scanning, runtime, clean_db):
@@ -395,3 +399,18 @@ def test_a_warned_member_is_told_by_dm_once_and_closed_dms_are_not_retried(disco
     runtime.clock = lambda: datetime.now(timezone.utc) + timedelta(hours=2)
     assert JOBS["outbox"](runtime) == "0 outbox message(s) sent"  # given up at once: DMs are closed
     assert [c[1] for c in cases(clean_db)] == ["warn", "warn"]
+
+
+def test_a_deletion_discord_refuses_is_reported_too(discord, scanning, runtime, clean_db):
+    set_modlog(discord)
+    set_rule(runtime, type="bad_words", config={"words": ["badword"]})
+    scan(runtime)
+    kept = post(scanning, ix.CHANNEL_ID, SPAMMER, "badword here")
+    scanning.queue("DELETE", rf"/channels/{ix.CHANNEL_ID}/messages/{kept}", 403,
+                   {"message": "Missing Permissions", "code": 50013})
+    scan(runtime)
+    scan(runtime)
+    (summary,) = scanning.channel_messages(MODLOG)
+    assert summary["embeds"][0]["title"] == "AutoMod couldn't delete 1 message"
+    assert "Manage Messages" in summary["embeds"][0]["description"]
+    assert kept in {m["id"] for m in scanning.channel_messages(ix.CHANNEL_ID)}

@@ -9,7 +9,8 @@ import logging
 
 from .. import db
 from ..automod import compile_rules
-from ..automod.enforce import carry_out, judge, record, report_deletions
+from ..automod import deletions
+from ..automod.enforce import carry_out, judge, record
 from ..automod.store import has_enabled_rules, load_rules
 from ..discord.errors import DiscordError
 from ..moderation.journal import resume
@@ -60,10 +61,11 @@ def scan_guild(runtime, guild_id, consumers, totals):
     except DiscordError as error:
         log.warning("guild %s: channel list unavailable, skipped this run: %s", guild_id, error)
         return
-    if automod:  # punishments a stopped run journaled but never tried
+    if automod:  # what a stopped run decided and never carried out: deletions, punishments never tried
         with runtime.connection() as conn:
+            deletions.resume(runtime.discord, conn, guild_id, runtime.clock())
             resume(runtime.discord, conn, guild_id, runtime.clock())
-    roles_cache, removed = {}, []
+    roles_cache = {}
     for channel in channels:
         last = channel.get("last_message_id")
         if channel.get("type") not in MESSAGE_CHANNEL_TYPES:
@@ -76,11 +78,10 @@ def scan_guild(runtime, guild_id, consumers, totals):
             continue
         elif int(last) > cursor:
             totals["channels"] += 1
-            scan_channel(runtime, guild_id, channel["id"], cursor, int(last), compiled, wanting, roles_cache, totals,
-                         removed)
-    if removed:  # every automod deletion of this run in one compact mod-log message
+            scan_channel(runtime, guild_id, channel["id"], cursor, int(last), compiled, wanting, roles_cache, totals)
+    if automod:  # this run's deletions (and any a stopped run left unreported) in one compact mod-log message
         with runtime.connection() as conn:
-            report_deletions(runtime.discord, conn, guild_id, removed, runtime.clock())
+            deletions.report(runtime.discord, conn, guild_id, runtime.clock())
     for consumer in wanting:  # optional hook: work that must follow the commit (e.g. level-up roles)
         if hasattr(consumer, "after_commit"):
             consumer.after_commit(runtime, str(guild_id))
@@ -105,8 +106,7 @@ def fetch_new_messages(discord, channel_id, cursor):
     return sorted(messages, key=lambda m: int(m["id"])), False
 
 
-def scan_channel(runtime, guild_id, channel_id, cursor, last_seen, compiled, consumers, roles_cache, totals,
-                 removed=None):
+def scan_channel(runtime, guild_id, channel_id, cursor, last_seen, compiled, consumers, roles_cache, totals):
     """Judge (pure) → one short transaction: consumers' writes, the cursor, every record of the verdict
     (cases, journal rows, outbox rows) → commit → act on Discord with no transaction open, each journaled
     punishment exactly once. A crash after the commit never repeats a DM or a timeout on the rerun."""
@@ -130,8 +130,6 @@ def scan_channel(runtime, guild_id, channel_id, cursor, last_seen, compiled, con
         with runtime.connection() as conn:
             counts = carry_out(runtime.discord, conn, plan, now)
         totals["flagged"] += counts["flagged"]
-        if removed is not None:
-            removed += counts["removed"]
 
 
 def record_batch(runtime, guild_id, channel_id, cursor, newest, messages, verdict, consumers, now):

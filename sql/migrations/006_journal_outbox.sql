@@ -65,3 +65,20 @@ CREATE TABLE outbox (
     CHECK ((channel_id IS NULL) <> (user_id IS NULL))
 );
 CREATE INDEX outbox_due ON outbox (available_at, id) WHERE sent_at IS NULL AND gave_up_at IS NULL;
+
+-- Messages the scan decided to delete, written with the verdict: the deletion happens after commit,
+-- a stopped run's deletions are redone by the next (deleting is idempotent), and every one of them is
+-- listed once in a compact mod-log message per guild and run.
+CREATE TABLE automod_deletions (
+    guild_id        bigint NOT NULL,
+    message_id      bigint NOT NULL,
+    channel_id      bigint NOT NULL,
+    author_id       bigint NOT NULL,
+    rule            text NOT NULL,
+    created_at      timestamptz NOT NULL,
+    deleted_at      timestamptz,
+    failed_at       timestamptz,                     -- Discord refused (missing permission), or too late
+    reported_at     timestamptz,
+    PRIMARY KEY (guild_id, message_id)
+);
+CREATE INDEX automod_deletions_open ON automod_deletions (guild_id, created_at) WHERE reported_at IS NULL;
