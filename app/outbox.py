@@ -26,6 +26,7 @@ MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
 GIVE_UP_AT_ONCE = {50007, 10003, 10013}  # DMs closed, channel gone, user unknown: retrying can't help
+KEEP_FINISHED = timedelta(days=7)  # sent or given-up rows are kept this long for inspection
 SEND_NEEDS_S = 0.6  # a request leaves its rows to the job when less than this is left of its deadline
 
 
@@ -95,3 +96,8 @@ def deliver(discord, conn, now, *, ids=None, guild_id=None, limit: int = 200) ->
         conn.commit()
         results[row["id"]] = None
     return results
+
+
+def prune(conn, now) -> int:
+    """Forget rows sent or given up more than KEEP_FINISHED ago; the caller commits."""
+    return db.run(conn, "outbox.prune", {"before": now - KEEP_FINISHED})

@@ -18,6 +18,7 @@ BULK_DELETE_MAX = 100
 BULK_DELETE_AGE = timedelta(days=14) - timedelta(minutes=5)  # margin: the request takes time to arrive
 AUDIT_REASON = "StatusSync automod"
 SUMMARY_LINES = 25
+KEEP_REPORTED = timedelta(days=7)
 
 
 def record(conn, guild_id, channel_id, why: dict, now) -> None:
@@ -97,9 +98,10 @@ def _summary(rows) -> dict:
 
 def report(discord, conn, guild_id, now) -> int | None:
     """One mod-log message for every deletion not reported yet (queued and marked together, then sent)."""
+    db.run(conn, "automod_deletions.prune", {"guild_id": int(guild_id), "before": now - KEEP_REPORTED})
     rows = db.all_rows(conn, "automod_deletions.to_report", {"guild_id": int(guild_id)})
     if not rows:
-        conn.rollback()
+        conn.commit()
         return None
     channel_id = guild_settings.load_section(conn, guild_id, "modlog")["channel_id"]
     row_id = outbox.enqueue(conn, guild_id=guild_id, channel_id=channel_id, now=now,

@@ -7,6 +7,8 @@ from . import job
 def deliver_outbox(runtime) -> str:
     with runtime.connection() as conn:
         results = outbox.deliver(runtime.discord, conn, runtime.clock(), limit=1000)
+        outbox.prune(conn, runtime.clock())
+        conn.commit()
     failed = sum(1 for error in results.values() if error)
     summary = f"{len(results) - failed} outbox message(s) sent"
     return summary + (f", {failed} failed (retried later with backoff)" if failed else "")

@@ -25,3 +25,6 @@ FOR UPDATE SKIP LOCKED;
 -- name: mark_reported
 UPDATE automod_deletions SET reported_at = %(now)s
 WHERE guild_id = %(guild_id)s AND message_id = ANY (%(ids)s::bigint[]);
+
+-- name: prune
+DELETE FROM automod_deletions WHERE guild_id = %(guild_id)s AND reported_at < %(before)s;

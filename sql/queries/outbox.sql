@@ -32,3 +32,6 @@ WHERE id = %(id)s AND sent_at IS NULL;
 -- name: release
 -- Not tried (no time left): the attempt doesn't count.
 UPDATE outbox SET lease_until = NULL, attempts = greatest(attempts - 1, 0) WHERE id = %(id)s AND sent_at IS NULL;
+
+-- name: prune
+DELETE FROM outbox WHERE (sent_at < %(before)s OR gave_up_at < %(before)s);
