@@ -414,3 +414,25 @@ def test_a_deletion_discord_refuses_is_reported_too(discord, scanning, runtime, 
     assert summary["embeds"][0]["title"] == "AutoMod couldn't delete 1 message"
     assert "Manage Messages" in summary["embeds"][0]["description"]
     assert kept in {m["id"] for m in scanning.channel_messages(ix.CHANNEL_ID)}
+
+
+def test_an_expiry_unban_without_an_answer_is_settled_by_the_audit_log(impatient, guild, clean_db):
+    from app.jobs.expire import lift_expired_bans
+    runtime, side = impatient
+    sync_all(runtime, runtime.clock())
+    guild.add_member(GUILD, OTHER, roles=[LOW_ROLE])
+    for user_id in (MEMBER, OTHER):
+        assert "Banned" in text(run(side, guild, "ban", user_id, ix.opt("duration", "1m")))
+    due = runtime.clock() + timedelta(seconds=61)
+    guild.slow("DELETE", rf"/guilds/{GUILD}/bans/{MEMBER}", 1.5)  # lifted, answered too late
+    guild.queue("DELETE", rf"/guilds/{GUILD}/bans/{OTHER}", 500, {"message": "oops", "code": 0})
+    guild.slow("DELETE", rf"/guilds/{GUILD}/bans/{OTHER}", 1.5)  # not lifted, and that answer is too late as well
+    assert lift_expired_bans(runtime, due) == (0, 0, 0)  # neither confirmed
+    assert MEMBER not in guild.guild_bans(GUILD) and OTHER in guild.guild_bans(GUILD)
+    assert sync_all(runtime, due + timedelta(minutes=6)) == (1, 0)  # the lifted one, from its audit entry
+    assert [(c[1], c[2], c[4]) for c in cases(clean_db)] == [("ban", MEMBER, "command"), ("ban", OTHER, "command"),
+                                                             ("unban", MEMBER, "expiry")]
+    # the unban that didn't happen is due again, and the next run lifts it
+    assert lift_expired_bans(runtime, due + timedelta(minutes=7)) == (1, 0, 0)
+    assert OTHER not in guild.guild_bans(GUILD)
+    assert [c[1] for c in cases(clean_db)].count("unban") == 2
