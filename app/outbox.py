@@ -21,7 +21,8 @@ from .discord.messages import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(minutes=5)  # covers a whole claimed batch; a crashed sender delays its rows this long
+BATCH = 20  # rows claimed per short transaction
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
@@ -67,35 +68,49 @@ def deliver(discord, conn, now, *, ids=None, guild_id=None, limit: int = 200) ->
         if not ids:
             return {}
     results, after_id = {}, 0
-    for _ in range(limit):
-        if not _time_left():
-            break
-        row = db.one(conn, "outbox.claim", {"now": now, "lease_until": now + LEASE, "ids": ids,
-                                            "guild_id": int(guild_id) if guild_id else None, "after_id": after_id})
+    while len(results) < limit and _time_left():
+        batch = min(BATCH, limit - len(results))
+        rows = db.all_rows(conn, "outbox.claim", {
+            "now": now, "lease_until": now + LEASE, "ids": ids, "guild_id": int(guild_id) if guild_id else None,
+            "after_id": after_id, "batch": batch})
         conn.commit()
-        if row is None:
+        rows.sort(key=lambda r: r["id"])
+        for index, row in enumerate(rows):
+            if not _time_left() or not _send_one(discord, conn, row, now, results):
+                _release(conn, [r["id"] for r in rows[index:]])
+                return results
+        if len(rows) < batch:
             break
-        after_id = row["id"]
-        try:
-            sent = _send(discord, row)
-        except deadlines.DeadlineExceeded:
-            db.run(conn, "outbox.release", {"id": row["id"]})
-            conn.commit()
-            break
-        except DiscordError as error:
-            give_up = row["attempts"] >= MAX_ATTEMPTS or error.code in GIVE_UP_AT_ONCE
-            db.run(conn, "outbox.mark_failed", {"id": row["id"], "error": str(error)[:500], "now": now,
-                                                "retry_at": now + backoff(row["attempts"]), "give_up": give_up})
-            conn.commit()
-            log.warning("outbox %s (guild %s) not sent, attempt %s%s: %s", row["id"], row["guild_id"],
-                        row["attempts"], ", giving up" if give_up else "", error)
-            results[row["id"]] = error.explain()
-            continue
-        db.run(conn, "outbox.mark_sent", {"id": row["id"], "now": now,
-                                          "message_id": int(sent["id"]) if str(sent.get("id", "")).isdigit() else None})
-        conn.commit()
-        results[row["id"]] = None
+        after_id = rows[-1]["id"]
     return results
+
+
+def _send_one(discord, conn, row, now, results) -> bool:
+    """Send one claimed row and mark it; False when the deadline stopped it before the send."""
+    try:
+        sent = _send(discord, row)
+    except deadlines.DeadlineExceeded:
+        return False
+    except DiscordError as error:
+        give_up = row["attempts"] >= MAX_ATTEMPTS or error.code in GIVE_UP_AT_ONCE
+        db.run(conn, "outbox.mark_failed", {"id": row["id"], "error": str(error)[:500], "now": now,
+                                            "retry_at": now + backoff(row["attempts"]), "give_up": give_up})
+        conn.commit()
+        log.warning("outbox %s (guild %s) not sent, attempt %s%s: %s", row["id"], row["guild_id"],
+                    row["attempts"], ", giving up" if give_up else "", error)
+        results[row["id"]] = error.explain()
+        return True
+    db.run(conn, "outbox.mark_sent", {"id": row["id"], "now": now,
+                                      "message_id": int(sent["id"]) if str(sent.get("id", "")).isdigit() else None})
+    conn.commit()
+    results[row["id"]] = None
+    return True
+
+
+def _release(conn, ids) -> None:
+    if ids:
+        db.run(conn, "outbox.release", {"ids": ids})
+        conn.commit()
 
 
 def prune(conn, now) -> int:

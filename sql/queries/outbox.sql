@@ -5,10 +5,10 @@ ON CONFLICT (dedupe_key) DO NOTHING
 RETURNING id;
 
 -- name: claim
--- One due row (of the given ids, or of a guild, or any), leased for the send; the lock ends with this
--- short transaction, the lease keeps other senders off it while the request is on the network.
+-- Up to `batch` due rows (of the given ids, or of a guild, or any), leased for the send: the row locks end
+-- with this short transaction, the lease keeps other senders off them while this one is on the network.
 UPDATE outbox SET lease_until = %(lease_until)s, attempts = attempts + 1
-WHERE id = (
+WHERE id IN (
     SELECT id FROM outbox
     WHERE sent_at IS NULL AND gave_up_at IS NULL AND available_at <= %(now)s
       AND (lease_until IS NULL OR lease_until < %(now)s)
@@ -16,7 +16,7 @@ WHERE id = (
       AND (%(guild_id)s::bigint IS NULL OR guild_id = %(guild_id)s::bigint)
       AND id > %(after_id)s
     ORDER BY id
-    LIMIT 1
+    LIMIT %(batch)s
     FOR UPDATE SKIP LOCKED)
 RETURNING *;
 
@@ -30,8 +30,9 @@ UPDATE outbox SET lease_until = NULL, last_error = %(error)s, available_at = %(r
 WHERE id = %(id)s AND sent_at IS NULL;
 
 -- name: release
--- Not tried (no time left): the attempt doesn't count.
-UPDATE outbox SET lease_until = NULL, attempts = greatest(attempts - 1, 0) WHERE id = %(id)s AND sent_at IS NULL;
+-- Not tried (no time left): the attempts don't count.
+UPDATE outbox SET lease_until = NULL, attempts = greatest(attempts - 1, 0)
+WHERE id = ANY (%(ids)s::bigint[]) AND sent_at IS NULL;
 
 -- name: prune
 DELETE FROM outbox WHERE (sent_at < %(before)s OR gave_up_at < %(before)s);
