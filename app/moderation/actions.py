@@ -70,11 +70,7 @@ def warn(discord, conn, *, guild_id, user_id, moderator_id, reason, now, bot_bit
     conn.commit()
     if warning.seen_before:
         return Outcome(warning.case, ["This was already done."], settings)
-    notes = journal.deliver_after(discord, conn, now, warning.outbox_ids)
-    if told:
-        problem = outbox.deliver(discord, conn, now, ids=[told]).get(told)
-        if problem:
-            notes.append(f"I couldn't DM them about it: {problem}")
+    notes = journal.deliver_after(discord, conn, now, warning.outbox_ids, [told] if told else [])
     result, note = escalation.carry_out(discord, conn, warning.escalation, now)
     if result is not None:
         notes += result.notes + journal.deliver_after(discord, conn, now, result.outbox_ids)

@@ -199,9 +199,10 @@ def resume(discord, conn, guild_id, now) -> int:
     return done
 
 
-def deliver_after(discord, conn, now, ids) -> list:
-    """Deliver a request's own outbox rows now; plain-words problems for the moderator (retried later)."""
+def deliver_after(discord, conn, now, ids, dm_ids=()) -> list:
+    """Deliver a request's own outbox rows now (one claim for all); plain-words problems for the moderator."""
     from .. import outbox
-    problems = outbox.deliver(discord, conn, now, ids=ids)
-    return [f"The case is saved, but I couldn't post it to the mod log: {p} I'll retry it."
-            for p in problems.values() if p]
+    problems = outbox.deliver(discord, conn, now, ids=list(ids) + list(dm_ids))
+    return [f"I couldn't DM them about it: {p}" if i in dm_ids else
+            f"The case is saved, but I couldn't post it to the mod log: {p} I'll retry it."
+            for i, p in problems.items() if p]
