@@ -51,7 +51,7 @@ def record_warning(conn, *, guild_id, user_id, moderator_id, reason, now, settin
     case = record_case(conn, guild_id, "warn", user_id, moderator_id, reason, now, source=source, details=details)
     if row is not None:
         db.run(conn, "journal.set_case", {"id": row["id"], "case_number": case["case_number"]})
-    ids = [i for i in [modlog.enqueue_case(conn, case, now)] if i]
+    ids = [i for i in [modlog.enqueue_case(conn, case, now, settings)] if i]
     planned = None
     if settings["moderation"]["escalation"]:
         planned = escalation.plan(conn, guild_id=guild_id, user_id=user_id, bot_id=bot_id, bot_bits=bot_bits,
