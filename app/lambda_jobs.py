@@ -31,6 +31,10 @@ def levelups(event, context):
     return _run("levelups")
 
 
+def outbox(event, context):
+    return _run("outbox")
+
+
 def premium(event, context):
     return _run("premium")
 

@@ -38,9 +38,16 @@ def checked(ctx, user, permission, verb, needs_member=True):
                          needs_member=needs_member)
 
 
+PENDING = ("Discord didn't confirm this in time. If it went through, its case is recorded from Discord's "
+           "audit log within a few minutes; check with /cases before trying again.")
+
+
 def confirm(ctx, outcome, text):
     """The moderator's answer: what happened, the case number, and any side problem."""
     case = outcome.case
+    if case is None:
+        return ctx.reply(embeds=[embed("Waiting for Discord", "\n".join([PENDING] + outcome.notes),
+                                       color=0x99AAB5)], ephemeral=True)
     lines = [f"{text} (case #{case['case_number']})."] + outcome.notes
     return ctx.reply(embeds=[embed(f"Case #{case['case_number']} · {modlog.action_title(case)}", "\n".join(lines),
                                    color=modlog.COLORS.get(case["action"], 0x99AAB5))], ephemeral=True)
@@ -48,7 +55,7 @@ def confirm(ctx, outcome, text):
 
 def act(ctx, user, action, reason, checks, **kw):
     return take_action(ctx.discord, ctx.db, action=action, guild_id=ctx.guild_id, user_id=user.id,
-                       moderator_id=ctx.user.id, reason=reason, now=ctx.now,
+                       moderator_id=ctx.user.id, reason=reason, now=ctx.now, interaction_id=ctx.id,
                        guild_name=checks.guild_name if checks else None, **kw)
 
 

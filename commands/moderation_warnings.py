@@ -5,7 +5,7 @@ from app.errors import UserError
 from app.interactions.declare import Option, SlashCommand
 from app.interactions.responses import embed
 from app.moderation import escalation
-from app.moderation.actions import take_action
+from app.moderation.actions import warn as warn_service
 from app.moderation.cases import warnings as member_warnings
 from app.moderation.durations import MAX_TIMEOUT, parse_duration
 from commands.config import config, require_manager
@@ -22,15 +22,9 @@ warnings = SlashCommand("warnings", "List a member's warnings", default_member_p
 @warn
 def warn_member(ctx, user, reason):
     checks = checked(ctx, user, perms.MODERATE_MEMBERS, "warn")
-    outcome = take_action(ctx.discord, ctx.db, action="warn", guild_id=ctx.guild_id, user_id=user.id,
-                          moderator_id=ctx.user.id, reason=reason, now=ctx.now)
-    settings = outcome.settings["moderation"]
-    if settings["escalation"]:
-        _, note = escalation.escalate(ctx.discord, ctx.db, guild_id=ctx.guild_id, user_id=user.id,
-                                      bot_id=ctx.discord.application_id, bot_bits=ctx.app_permissions, now=ctx.now,
-                                      settings=settings, warn_case=outcome.case, guild_name=checks.guild_name)
-        if note:
-            outcome.notes.append(note)
+    outcome = warn_service(ctx.discord, ctx.db, guild_id=ctx.guild_id, user_id=user.id, moderator_id=ctx.user.id,
+                          reason=reason, now=ctx.now, bot_bits=ctx.app_permissions, guild_name=checks.guild_name,
+                          interaction_id=ctx.id)
     return confirm(ctx, outcome, f"Warned {user.mention}: {reason}")
 
 

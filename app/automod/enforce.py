@@ -1,19 +1,24 @@
-"""Acting on what the scan found: delete messages, warn and time out members (with cases), alert moderators."""
-import logging
-from datetime import datetime, timedelta, timezone
+"""Acting on what the scan found, in the order that keeps the record true.
 
-from app.automod.cases import escalate_warning, post_to_modlog, record_automod_case
+record(conn, ...)  in the scan's transaction (with the cursor advance): warning cases and the escalation
+                   they decide, journal rows for timeouts, outbox rows for alerts and mod-log posts;
+carry_out(...)     after commit, with no transaction open: deletions, then each journaled timeout or
+                   escalation exactly once (journal.execute), then the outbox rows are sent;
+(deletions.py: the deleted messages, one compact mod-log message per guild per scan run.)
+"""
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from app import guild_settings, outbox
+from app.automod import deletions
 from app.automod.engine import evaluate_batch
-from app.discord.errors import DiscordError
-from app.discord.snowflake import created_at
+from app.moderation.text import safe_text
 
 log = logging.getLogger(__name__)
 
-BULK_DELETE_MAX = 100
-BULK_DELETE_AGE = timedelta(days=14) - timedelta(minutes=5)  # margin: the request takes time to arrive
 DELETING_ACTIONS = ("delete", "warn", "timeout")  # like Discord's own AutoMod, a punishment also removes the message
 ALERT_EMBEDS_PER_MESSAGE = 10
-AUDIT_REASON = "StatusSync automod"
 
 
 class Verdict:
@@ -21,10 +26,12 @@ class Verdict:
 
     def __init__(self, flagged):
         self.flagged = len(flagged)
-        self.doomed, self.punished, self.alerts = [], {}, {}
+        self.doomed, self.punished, self.alerts, self.why = [], {}, {}, {}
         for message, violations in flagged:
             if any(v.action in DELETING_ACTIONS for v in violations):
                 self.doomed.append(message["id"])
+                first = next(v for v in violations if v.action in DELETING_ACTIONS)
+                self.why[message["id"]] = (str(message["author"]["id"]), first.rule_type)
             for violation in violations:
                 author = str(message["author"]["id"])
                 if violation.action in ("warn", "timeout"):  # once per member, action and rule in a batch
@@ -32,103 +39,103 @@ class Verdict:
                 elif violation.action == "alert" and violation.alert_channel_id:
                     self.alerts.setdefault(violation.alert_channel_id, []).append((message, violation))
 
+    @property
+    def warns(self) -> bool:
+        return any(action == "warn" for _, action, _ in self.punished)
+
 
 def judge(compiled, messages, roles_of):
     """Pure: the verdict on `messages` (oldest first); nothing is sent or written."""
     return Verdict(evaluate_batch(compiled, messages, roles_of))
 
 
-def act(discord, conn, guild_id, channel_id, verdict, now):
-    """Carry out a verdict: deletions, timeouts and cases, alerts. Returns counts by action."""
-    counts = {"flagged": verdict.flagged, "deleted": 0, "warned": 0, "timed_out": 0, "alerted": 0}
-    counts["deleted"] = len(delete_messages(discord, channel_id, verdict.doomed, now))
-    for (author, action, _), (message, violation) in verdict.punished.items():
-        if punish(discord, conn, guild_id, author, message, violation, now):
-            counts["warned" if action == "warn" else "timed_out"] += 1
+@dataclass
+class Plan:
+    """What record() wrote and carry_out() must now do on Discord."""
+    guild_id: str
+    channel_id: str
+    verdict: Verdict
+    timeouts: list = field(default_factory=list)  # journal rows
+    escalations: list = field(default_factory=list)  # escalation.Plan
+    outbox_ids: list = field(default_factory=list)
+    warned: int = 0
+
+
+def _reason(violation) -> str:
+    return safe_text(f"AutoMod ({violation.rule_type}): {violation.reason}", 512)
+
+
+def _details(message, violation) -> dict:
+    return {"rule": violation.rule_type, "channel_id": message["channel_id"], "message_id": message["id"],
+            "matched": safe_text(violation.matched, 200)}
+
+
+def record(conn, guild_id, channel_id, verdict, now, *, bot_id, guild_name=None) -> Plan:
+    """In the scan's transaction: every record of the verdict, nothing sent (the caller commits)."""
+    from app.moderation import journal
+    from app.moderation.actions import record_warning
+    plan = Plan(str(guild_id), str(channel_id), verdict)
+    settings = guild_settings.load(conn, guild_id)
+    deletions.record(conn, guild_id, channel_id, verdict.why, now)
+    for (author, action, rule), (message, violation) in verdict.punished.items():
+        if action == "warn":
+            warning = record_warning(conn, guild_id=guild_id, user_id=author, moderator_id=None,
+                                     reason=_reason(violation), now=now, settings=settings, source="automod",
+                                     details=_details(message, violation), bot_id=bot_id, guild_name=guild_name)
+            plan.warned += 1
+            plan.outbox_ids += warning.outbox_ids
+            if warning.escalation is not None:
+                plan.escalations.append(warning.escalation)
+            continue
+        row, fresh = journal.open_action(
+            conn, guild_id=guild_id, user_id=author, action="timeout", moderator_id=None, reason=_reason(violation),
+            now=now, source="automod", key=f"automod:{guild_id}:{message['id']}:timeout:{rule}",
+            until=now + timedelta(seconds=violation.duration), details=_details(message, violation))
+        if fresh:
+            plan.timeouts.append(row)
     for alert_channel, items in verdict.alerts.items():
-        counts["alerted"] += post_alerts(discord, guild_id, alert_channel, items)
+        plan.outbox_ids += queue_alerts(conn, guild_id, alert_channel, items, now)
+    return plan
+
+
+def carry_out(discord, conn, plan: Plan, now) -> dict:
+    """After commit: deletions, journaled timeouts and escalations, then the outbox. Counts by action."""
+    from app.moderation import escalation, journal
+    verdict = plan.verdict
+    counts = {"flagged": verdict.flagged, "warned": plan.warned, "timed_out": 0,
+              "alerted": sum(len(items) for items in verdict.alerts.values())}
+    counts["deleted"] = len(deletions.carry_out(discord, conn, plan.guild_id, plan.channel_id, verdict.doomed, now))
+    ids = list(plan.outbox_ids)
+    for row in plan.timeouts:
+        result = journal.execute(discord, conn, row["id"], now)
+        if result is None:
+            continue
+        if result.error is not None and result.error.status != 409:
+            log.warning("guild %s: automod timeout of %s refused: %s", plan.guild_id, row["user_id"], result.error)
+        if result.case is not None or result.pending:
+            counts["timed_out"] += 1
+        ids += result.outbox_ids
+    for planned in plan.escalations:
+        result, note = escalation.carry_out(discord, conn, planned, now)
+        if result is not None:
+            ids += result.outbox_ids
+            if result.error is not None:
+                log.warning("guild %s: %s", plan.guild_id, note)
+    outbox.deliver(discord, conn, now, ids=ids)
     return counts
 
 
-def delete_messages(discord, channel_id, message_ids, now):
-    """Bulk delete what is young enough (≤100 per call), single DELETE otherwise; vanished ones are skipped."""
-    young = [i for i in message_ids if now - created_at(i) < BULK_DELETE_AGE]
-    old = [i for i in message_ids if now - created_at(i) >= BULK_DELETE_AGE]
-    deleted, singles = set(), list(old)
-    for start in range(0, len(young), BULK_DELETE_MAX):
-        chunk = young[start:start + BULK_DELETE_MAX]
-        if len(chunk) == 1:
-            singles += chunk
-            continue
-        try:
-            discord.post(f"/channels/{channel_id}/messages/bulk-delete", {"messages": chunk}, reason=AUDIT_REASON)
-            deleted.update(chunk)
-        except DiscordError as error:
-            if error.status == 403:
-                log.warning("channel %s: can't delete messages (missing Manage Messages): %s", channel_id, error)
-                return deleted
-            singles += chunk  # e.g. one of them vanished or aged out meanwhile: one by one instead
-    for message_id in singles:
-        try:
-            discord.delete(f"/channels/{channel_id}/messages/{message_id}", reason=AUDIT_REASON)
-            deleted.add(message_id)
-        except DiscordError as error:
-            if error.status == 404:
-                log.info("channel %s: message %s vanished before deletion; skipped", channel_id, message_id)
-                deleted.add(message_id)  # gone either way
-            else:
-                log.warning("channel %s: deleting message %s failed: %s", channel_id, message_id, error)
-    return deleted
-
-
-def punish(discord, conn, guild_id, user_id, message, violation, now):
-    """Warn (a case) or time out (Discord, then a case); False when Discord refused the timeout."""
-    reason = f"AutoMod ({violation.rule_type}): {violation.reason}"
-    details = {"rule": violation.rule_type, "channel_id": message["channel_id"], "message_id": message["id"],
-               "matched": violation.matched[:200]}
-    expires_at = None
-    if violation.action == "timeout":
-        expires_at = now + timedelta(seconds=violation.duration)
-        try:
-            if _timed_out_until(discord, guild_id, user_id) >= expires_at:
-                log.info("guild %s: %s is already timed out for longer; automod timeout skipped", guild_id, user_id)
-                return False
-            discord.patch(f"/guilds/{guild_id}/members/{user_id}",
-                          {"communication_disabled_until": expires_at.isoformat()}, reason=reason[:512])
-        except DiscordError as error:
-            log.warning("guild %s: automod timeout of %s refused: %s", guild_id, user_id, error)
-            return False
-    case = record_automod_case(conn, guild_id, violation.action, user_id, reason, now, expires_at=expires_at,
-                               details=details)
-    post_to_modlog(discord, conn, guild_id, case)
-    if violation.action == "warn":
-        escalate_warning(discord, conn, guild_id, user_id, case, now)
-    return True
-
-
-def _timed_out_until(discord, guild_id, user_id):
-    """When the member's current timeout ends (the epoch if none): the scan runs late, a moderator may be first."""
-    member = discord.get(f"/guilds/{guild_id}/members/{user_id}") or {}
-    until = member.get("communication_disabled_until")
-    return datetime.fromisoformat(until.replace("Z", "+00:00")) if until else datetime.min.replace(tzinfo=timezone.utc)
-
-
-def post_alerts(discord, guild_id, alert_channel_id, items):
-    """One embed per flagged message, up to 10 per alert message; returns how many were posted."""
+def queue_alerts(conn, guild_id, alert_channel_id, items, now) -> list:
+    """One embed per flagged message, up to 10 per alert message, through the outbox; the row ids."""
     from app.discord.messages import embed
-    embeds = [embed(f"AutoMod flagged a message ({violation.rule_type})", message.get("content") or "(no text)",
+    embeds = [embed(f"AutoMod flagged a message ({violation.rule_type})",
+                    safe_text(message.get("content")) or "(no text)",
                     fields=[("Member", f"<@{message['author']['id']}>", True),
                             ("Channel", f"<#{message['channel_id']}>", True),
-                            ("Why", violation.reason),
+                            ("Why", safe_text(violation.reason)),
                             ("Message", f"https://discord.com/channels/{guild_id}/{message['channel_id']}/{message['id']}")],
                     color=0xFEE75C)
               for message, violation in items]
-    posted = 0
-    for start in range(0, len(embeds), ALERT_EMBEDS_PER_MESSAGE):
-        chunk = embeds[start:start + ALERT_EMBEDS_PER_MESSAGE]
-        try:
-            discord.send_message(alert_channel_id, embeds=chunk)
-            posted += len(chunk)
-        except DiscordError as error:
-            log.warning("guild %s: automod alert to channel %s failed: %s", guild_id, alert_channel_id, error)
-    return posted
+    return [outbox.enqueue(conn, guild_id=guild_id, channel_id=alert_channel_id,
+                           body={"embeds": embeds[start:start + ALERT_EMBEDS_PER_MESSAGE]}, now=now)
+            for start in range(0, len(embeds), ALERT_EMBEDS_PER_MESSAGE)]

@@ -1,49 +1,55 @@
-"""Lifts temporary bans whose time is up, recording an "unban (expired)" case for each."""
+"""Lifts temporary bans whose time is up, recording an "unban (expired)" case for each.
+
+Each ban is claimed and journaled in one short transaction (SKIP LOCKED: concurrent runs never share
+one), lifted on Discord with no transaction open, then completed (the unban's case) or cancelled.
+"""
 import logging
 
-from .. import db, guild_settings
-from ..discord.rest import DiscordError
-from ..moderation import modlog
-from ..moderation.cases import record_case
+from .. import db
+from ..moderation import journal
 from . import job
 
 log = logging.getLogger(__name__)
 UNKNOWN_BAN = 10026
 
 
+def _claim(conn, now, failed, bot_id):
+    """The next expired ban, marked lifted and journaled (committed), or None."""
+    ban = db.one(conn, "moderation.claim_expired_ban", {"now": now, "skip": failed})
+    if ban is None:
+        conn.rollback()
+        return None, None
+    db.run(conn, "moderation.finish_ban", {"guild_id": ban["guild_id"], "case_number": ban["case_number"]})
+    row, fresh = journal.open_action(
+        conn, guild_id=ban["guild_id"], user_id=ban["user_id"], action="unban", moderator_id=bot_id, now=now,
+        reason=f"Temporary ban expired (case #{ban['case_number']})", source="expiry",
+        key=f"expiry:{ban['guild_id']}:{ban['case_number']}", details={"ban_case": ban["case_number"]},
+        claimed=True)
+    conn.commit()
+    return ban, row if fresh else None
+
+
 def lift_expired_bans(runtime, now) -> tuple:
-    """(lifted, already gone, failed). Each ban is claimed with SKIP LOCKED: concurrent runs never share one."""
+    """(lifted, already gone, failed)."""
     lifted = gone = 0
     failed = []
     with runtime.connection() as conn:
         while True:
-            ban = db.one(conn, "moderation.claim_expired_ban", {"now": now, "skip": failed})
+            ban, row = _claim(conn, now, failed, runtime.discord.application_id)
             if ban is None:
-                conn.rollback()
                 return lifted, gone, len(failed)
-            key = {"guild_id": ban["guild_id"], "case_number": ban["case_number"]}
-            try:
-                runtime.discord.delete(f"/guilds/{ban['guild_id']}/bans/{ban['user_id']}",
-                                       reason=f"Temporary ban expired (case #{ban['case_number']})")
-            except DiscordError as error:
-                if error.code != UNKNOWN_BAN:
-                    log.warning("could not lift ban case %s in guild %s: %s", ban["case_number"], ban["guild_id"], error)
-                    conn.rollback()
-                    failed.append(f"{ban['guild_id']}:{ban['case_number']}")
-                    continue
-                db.run(conn, "moderation.finish_ban", key)  # someone unbanned them already: nothing to record
-                conn.commit()
-                gone += 1
-                continue
-            db.run(conn, "moderation.finish_ban", key)
-            case = record_case(conn, ban["guild_id"], "unban", ban["user_id"], runtime.discord.application_id,
-                               f"Temporary ban expired (case #{ban['case_number']})", now, source="expiry",
-                               details={"ban_case": ban["case_number"]}, active=False)
-            conn.commit()
-            lifted += 1
-            modlog.post_case(runtime.discord, guild_settings.load_section(conn, ban["guild_id"], "modlog")["channel_id"],
-                             case)
-            conn.rollback()  # end the read-only transaction of the settings lookup
+            if row is None:
+                continue  # journaled by a run whose outcome is still open: the audit-log sync decides
+            result = journal.perform(runtime.discord, conn, row, now)
+            if result.error is not None and result.error.code == UNKNOWN_BAN:
+                gone += 1  # someone unbanned them already: nothing to record, the ban stays finished
+            elif result.error is not None:
+                log.warning("could not lift ban case %s in guild %s: %s", ban["case_number"], ban["guild_id"],
+                            result.error)
+                failed.append(f"{ban['guild_id']}:{ban['case_number']}")
+            elif result.case is not None:
+                lifted += 1
+                journal.deliver_after(runtime.discord, conn, now, result.outbox_ids)
 
 
 @job("expire")

@@ -2,15 +2,18 @@
 
 Per guild: one channel list; per channel whose last_message_id is past its cursor, the new messages
 (`after=cursor`, 100 per page, at most MAX_PAGES pages a run). Automod judges and acts, the scan
-consumers (app/scanning.py) get what remains, and the cursor advances in the same transaction.
+consumers (app/scanning.py) get what remains, and the cursor advances in the same transaction as
+automod's records; Discord is told only after that commit (see scan_channel).
 """
 import logging
 
 from .. import db
 from ..automod import compile_rules
-from ..automod.enforce import act, judge
+from ..automod import deletions
+from ..automod.enforce import carry_out, judge, record
 from ..automod.store import has_enabled_rules, load_rules
 from ..discord.errors import DiscordError
+from ..moderation.journal import resume
 from ..scanning import human_messages, load_consumers
 from . import job
 from .guilds import serve_guilds
@@ -59,6 +62,10 @@ def scan_guild(runtime, guild_id, consumers, totals):
     except DiscordError as error:
         log.warning("guild %s: channel list unavailable, skipped this run: %s", guild_id, error)
         return
+    if automod:  # what a stopped run decided and never carried out: deletions, punishments never tried
+        with runtime.connection() as conn:
+            deletions.resume(runtime.discord, conn, guild_id, runtime.clock())
+            resume(runtime.discord, conn, guild_id, runtime.clock())
     roles_cache = {}
     for channel in channels:
         last = channel.get("last_message_id")
@@ -73,6 +80,9 @@ def scan_guild(runtime, guild_id, consumers, totals):
         elif int(last) > cursor:
             totals["channels"] += 1
             scan_channel(runtime, guild_id, channel["id"], cursor, int(last), compiled, wanting, roles_cache, totals)
+    if automod:  # this run's deletions (and any a stopped run left unreported) in one compact mod-log message
+        with runtime.connection() as conn:
+            deletions.report(runtime.discord, conn, guild_id, runtime.clock())
     for consumer in wanting:  # optional hook: work that must follow the commit (e.g. level-up roles)
         if hasattr(consumer, "after_commit"):
             consumer.after_commit(runtime, str(guild_id))
@@ -98,6 +108,9 @@ def fetch_new_messages(discord, channel_id, cursor):
 
 
 def scan_channel(runtime, guild_id, channel_id, cursor, last_seen, compiled, consumers, roles_cache, totals):
+    """Judge (pure) → one short transaction: consumers' writes, the cursor, every record of the verdict
+    (cases, journal rows, outbox rows) → commit → act on Discord with no transaction open, each journaled
+    punishment exactly once. A crash after the commit never repeats a DM or a timeout on the rerun."""
     try:
         messages, complete = fetch_new_messages(runtime.discord, channel_id, cursor)
     except DiscordError as error:
@@ -109,21 +122,43 @@ def scan_channel(runtime, guild_id, channel_id, cursor, last_seen, compiled, con
     if complete:  # everything up to the listed last message was read (it may have been deleted since)
         newest = max(newest, last_seen)
     now = runtime.clock()
-    # Order: judge (pure), consumers' writes and the cursor, then act on Discord, then commit. A crash
-    # before the actions rolls everything back, so the rerun judges the same batch afresh, once.
     verdict = judge(compiled, messages, member_roles(runtime.discord, guild_id, roles_cache)) if compiled is not None and messages else None
+    ours, plan = record_batch(runtime, guild_id, channel_id, cursor, newest, messages, verdict, consumers, now)
+    if not ours:
+        return
+    totals["messages"] += len(messages)
+    if plan is not None:
+        with runtime.connection() as conn:
+            counts = carry_out(runtime.discord, conn, plan, now)
+        totals["flagged"] += counts["flagged"]
+
+
+def record_batch(runtime, guild_id, channel_id, cursor, newest, messages, verdict, consumers, now):
+    """The batch's one transaction: (False, None) when another run judged it first, else (True, the
+    enforce Plan to carry out or None). Nothing in it waits on Discord: the case counter is held a moment."""
+    guild_name = _guild_name(runtime.discord, guild_id) if verdict and verdict.warns else None
     doomed = set(verdict.doomed) if verdict else set()
     with runtime.transaction() as conn:
         moved = db.run(conn, "automod.advance_cursor", {"guild_id": int(guild_id), "channel_id": int(channel_id),
                                                         "last_message_id": newest, "expected": cursor, "now": now})
         if not moved:  # another run judged this batch first
-            return
+            return False, None
         kept = [m for m in human_messages(messages) if m["id"] not in doomed]
         for consumer in consumers:
             consumer.consume(runtime, conn, str(guild_id), str(channel_id), kept, now)
-        if verdict:
-            totals["flagged"] += act(runtime.discord, conn, guild_id, str(channel_id), verdict, now)["flagged"]
-    totals["messages"] += len(messages)
+        if not verdict:
+            return True, None
+        return True, record(conn, guild_id, str(channel_id), verdict, now, bot_id=runtime.discord.application_id,
+                            guild_name=guild_name)
+
+
+def _guild_name(discord, guild_id):
+    """Only the wording of an escalation DM needs it; fetched before the transaction, never inside."""
+    try:
+        return (discord.cached_get(f"/guilds/{guild_id}") or {}).get("name")
+    except DiscordError as error:
+        log.info("guild %s: name unavailable for escalation DMs: %s", guild_id, error)
+        return None
 
 
 def member_roles(discord, guild_id, cache):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from .. import db
 from ..errors import UserError
+from .text import check_text
 
 PAGE_SIZE = 10
 
@@ -32,6 +33,7 @@ def case_notes(conn, guild_id, number: int) -> list:
 
 def change_reason(conn, guild_id, number: int, reason: str, author_id, now) -> dict:
     """Set a case's reason, keeping the previous one as a note."""
+    check_text(reason)
     key = {"guild_id": int(guild_id), "case_number": int(number)}
     case = db.one(conn, "moderation.lock_case", key)
     if case is None:

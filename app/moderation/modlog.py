@@ -41,6 +41,17 @@ def case_embed(case: dict, notes=()) -> dict:
                  color=COLORS.get(case["action"], 0x99AAB5), timestamp=case["created_at"].isoformat())
 
 
+def enqueue_case(conn, case: dict, now, settings: dict | None = None) -> int | None:
+    """Queue the case's mod-log post in the case's own transaction (sent after commit, once)."""
+    from .. import guild_settings, outbox
+    section = settings["modlog"] if settings else guild_settings.load_section(conn, case["guild_id"], "modlog")
+    channel_id = section["channel_id"]
+    if not channel_id:
+        return None
+    return outbox.enqueue(conn, guild_id=case["guild_id"], channel_id=channel_id, body={"embeds": [case_embed(case)]},
+                          now=now, key=f"case:{case['guild_id']}:{case['case_number']}")
+
+
 def post_case(discord, channel_id, case: dict) -> str | None:
     """Post the case to the mod log; returns a plain-words problem instead of raising (the case is kept)."""
     if not channel_id:

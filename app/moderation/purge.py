@@ -2,8 +2,7 @@
 import json
 from datetime import timedelta
 
-from .. import db, guild_settings
-from ..discord.rest import DiscordError
+from .. import db, guild_settings, outbox
 from ..discord.snowflake import created_at
 
 BULK_DELETE_AGE = timedelta(days=14) - timedelta(minutes=1)  # a margin so a message can't age out in transit
@@ -27,22 +26,22 @@ def purge_messages(discord, conn, *, guild_id, channel_id, count: int, author_id
         "guild_id": int(guild_id), "case_number": None, "event": "purge", "actor_id": int(moderator_id), "now": now,
         "details": json.dumps({"channel_id": str(channel_id), "deleted": len(young),
                                "author_id": str(author_id) if author_id else None})})
+    queued = _queue_summary(conn, guild_id, channel_id, len(young), author_id, moderator_id, now)
     conn.commit()
     text = f"Deleted {len(young)} message{'s' if len(young) != 1 else ''}."
     if too_old:
         text += f" Skipped {too_old} older than 14 days (Discord won't bulk-delete those)."
-    return text + _post_summary(discord, conn, guild_id, channel_id, len(young), author_id, moderator_id)
+    problem = next(iter(outbox.deliver(discord, conn, now, ids=[queued]).values()), None) if queued else None
+    return text + (f" (I couldn't post this to the mod log yet: {problem} I'll retry it.)" if problem else "")
 
 
-def _post_summary(discord, conn, guild_id, channel_id, deleted, author_id, moderator_id) -> str:
+def _queue_summary(conn, guild_id, channel_id, deleted, author_id, moderator_id, now):
+    """The mod-log line of a purge, queued with the purge's own log row."""
     from ..discord.messages import embed
     target = guild_settings.load_section(conn, guild_id, "modlog")["channel_id"]
     if not target:
-        return ""
+        return None
     who = f" from <@{author_id}>" if author_id else ""
-    try:
-        discord.send_message(target, embeds=[embed("Messages purged", f"<@{moderator_id}> deleted {deleted} "
-                                                   f"message(s){who} in <#{channel_id}>.", color=0x5865F2)])
-    except DiscordError as error:
-        return f" (I couldn't post this to the mod log: {error.explain()})"
-    return ""
+    return outbox.enqueue(conn, guild_id=guild_id, channel_id=target, now=now, body={"embeds": [
+        embed("Messages purged", f"<@{moderator_id}> deleted {deleted} message(s){who} in <#{channel_id}>.",
+              color=0x5865F2)]})

@@ -2,11 +2,12 @@
 
 Each xp_level_ups row is handled in its own transaction, locked with SKIP LOCKED so two runs
 share the queue. Role rewards (PUT, idempotent at Discord) are given before the row is marked;
-the announcement is sent after that commit, so a rerun can repeat a role grant but never a message.
+the announcement is queued in the outbox in the same transaction and sent after that commit (once;
+the outbox job retries it), so a rerun can repeat a role grant but never a message.
 """
 import logging
 
-from app import db, guild_settings
+from app import db, guild_settings, outbox
 from app.discord.errors import DiscordError
 
 log = logging.getLogger(__name__)
@@ -38,16 +39,16 @@ def _grant_roles(runtime, level_up, role_ids) -> str | None:
     return None
 
 
-def _announce(runtime, level_up, settings) -> None:
+def _queue_announcement(conn, level_up, settings, now) -> int | None:
+    """The level-up message, queued in the transaction that marks the level-up delivered (sent once)."""
     channel_id = settings.get("announce_channel_id") or level_up["channel_id"]
     if not settings.get("announce_level_ups") or not channel_id:
-        return
+        return None
     user = str(level_up["user_id"])
-    try:
-        runtime.discord.send_message(channel_id, f"🎉 <@{user}> reached **level {level_up['new_level']}**!",
-                                     allowed_mentions={"parse": [], "users": [user]})
-    except DiscordError as error:
-        log.warning("level-up announcement in %s failed: %s", channel_id, error)
+    return outbox.enqueue(conn, guild_id=level_up["guild_id"], channel_id=channel_id, now=now,
+                          key=f"level-up:{level_up['id']}",
+                          body={"content": f"🎉 <@{user}> reached **level {level_up['new_level']}**!",
+                                "allowed_mentions": {"parse": [], "users": [user]}})
 
 
 def deliver(runtime, guild_id=None, limit: int = 500) -> int:
@@ -67,7 +68,11 @@ def deliver(runtime, guild_id=None, limit: int = 500) -> int:
             except DiscordError as transient:
                 db.run(conn, "xp.retry_level_up", {"id": level_up["id"], "error": str(transient)[:500]})
                 continue
-            db.run(conn, "xp.finish_level_up", {"id": level_up["id"], "error": error, "now": runtime.clock()})
+            now = runtime.clock()
+            db.run(conn, "xp.finish_level_up", {"id": level_up["id"], "error": error, "now": now})
+            queued = _queue_announcement(conn, level_up, settings, now)
         finished += 1
-        _announce(runtime, level_up, settings)
+        if queued:
+            with runtime.connection() as conn:
+                outbox.deliver(runtime.discord, conn, now, ids=[queued])
     return finished

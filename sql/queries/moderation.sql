@@ -98,7 +98,7 @@ WHERE guild_id = %(guild_id)s AND case_number = %(case_number)s;
 -- Creates the guild's cursor on first use, then locks it so two runs never read the same entries.
 INSERT INTO audit_log_cursors (guild_id, last_entry_id, updated_at) VALUES (%(guild_id)s, 0, %(now)s)
 ON CONFLICT (guild_id) DO UPDATE SET updated_at = audit_log_cursors.updated_at
-RETURNING last_entry_id;
+RETURNING last_entry_id, (xmax = 0) AS created;
 
 -- name: save_audit_cursor
 UPDATE audit_log_cursors SET last_entry_id = %(last_entry_id)s, updated_at = %(now)s
