@@ -51,6 +51,7 @@ CORE = Feature(
     sections=[Section("general", {"language": "en", "command_xp": False}, "General"),
               Section("modlog", {"channel_id": None, "dm_members": True}, "Mod log", kinds={"channel_id": "channel"})],
     jobs={"scan": "app.jobs.scan:scan", "prune": "app.jobs.maintenance:prune_interactions",
+          "outbox": "app.jobs.outbox:deliver_outbox",
           "premium": "app.jobs.premium:expire_premium"},
     tasks={"resume": "app.interactions.handoff:resume"},  # an interaction handed off at its answer deadline
     commands=["commands.help", "commands.config"],

@@ -43,12 +43,38 @@ PENDING = ("Discord didn't confirm this in time. If it went through, its case is
 
 
 def confirm(ctx, outcome, text):
-    """The moderator's answer: what happened, the case number, and any side problem."""
+    """The moderator's answer: what happened, the case number, and any side problem.
+
+    When Discord took the request but its answer didn't come in time, the answer continues as deferred
+    work that watches Discord's audit log for the action (and records its case) before replying."""
     case = outcome.case
+    if case is None and outcome.action_id is not None:
+        return ctx.defer(confirm_when_discord_does, ephemeral=True, action_id=outcome.action_id, text=text,
+                         notes=outcome.notes)
     if case is None:
-        return ctx.reply(embeds=[embed("Waiting for Discord", "\n".join([PENDING] + outcome.notes),
-                                       color=0x99AAB5)], ephemeral=True)
-    lines = [f"{text} (case #{case['case_number']})."] + outcome.notes
+        return waiting(ctx, outcome.notes)
+    return confirmed(ctx, case, text, outcome.notes)
+
+
+def waiting(ctx, notes):
+    return ctx.reply(embeds=[embed("Waiting for Discord", "\n".join([PENDING] + list(notes)), color=0x99AAB5)],
+                     ephemeral=True)
+
+
+def confirm_when_discord_does(ctx, action_id, text, notes):
+    """Deferred: the journaled action once Discord's audit log shows it (its case recorded), or why not."""
+    from app.moderation.actions import await_confirmation
+    from app.moderation.cases import get_case
+    row = await_confirmation(ctx.discord, ctx.db, action_id, ctx.runtime.clock)
+    if row is not None and row["state"] == "done" and row["case_number"]:
+        return confirmed(ctx, get_case(ctx.db, row["guild_id"], row["case_number"]), text, notes)
+    if row is not None and row["state"] == "cancelled":
+        raise UserError(f"Discord didn't do it: {row['error'] or 'no trace of it in the audit log'}.")
+    return waiting(ctx, notes)
+
+
+def confirmed(ctx, case, text, notes):
+    lines = [f"{text} (case #{case['case_number']})."] + list(notes)
     return ctx.reply(embeds=[embed(f"Case #{case['case_number']} · {modlog.action_title(case)}", "\n".join(lines),
                                    color=modlog.COLORS.get(case["action"], 0x99AAB5))], ephemeral=True)
 

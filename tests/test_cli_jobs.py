@@ -139,6 +139,16 @@ def test_audit_records_a_ban_made_outside_the_bot(settings, runtime, fake_discor
         [("ban", BOB, "raid")]
 
 
+def test_outbox_posts_a_mod_log_message_that_is_waiting(settings, runtime, fake_discord):
+    from app import outbox
+    with runtime.transaction() as conn:
+        outbox.enqueue(conn, guild_id=G, channel_id=CHANNEL, body={"content": "Case #7 · Ban"},
+                       now=datetime.now(timezone.utc), key="cli-test")
+    assert run_job(settings, "outbox") == "1 outbox message(s) sent"
+    assert [m["content"] for m in fake_discord.channel_messages(CHANNEL)] == ["Case #7 · Ban"]
+    assert run_job(settings, "outbox") == "0 outbox message(s) sent"  # sent once
+
+
 def test_expire_lifts_a_temporary_ban_that_is_due(settings, fake_discord, signing_key, clean_db):
     past = datetime.now(timezone.utc) - timedelta(days=8)
     app = create_app({**settings, "CLOCK": lambda: past})
@@ -175,5 +185,5 @@ def test_an_unknown_job_is_named_with_the_known_ones(settings):
     done = subprocess.run([sys.executable, "-m", "app", "job", "nosuch"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 1
-    assert done.stderr.strip() == ("statussync: unknown job 'nosuch'; jobs: audit, expire, levelups, premium, "
+    assert done.stderr.strip() == ("statussync: unknown job 'nosuch'; jobs: audit, expire, levelups, outbox, premium, "
                                    "prune, scan, weekly")

@@ -35,6 +35,13 @@ USER_AGENT = "DiscordBot (https://github.com/statussync/statussync, 1.0)"
 REASON_LIMIT = 512
 SEND_MIN = 0.05  # never start a request with less time than this left: its answer could not come back
 CONNECT_MAX = 1.0  # under a deadline, connecting may take this much of it: the caller keeps time to defer
+RECORD_RESERVE = 0.3  # of a deadline, kept after any Discord call for writing down what it did
+
+
+def _time_left():
+    """Seconds of the current deadline Discord calls may use (the reserve is for recording), or None."""
+    left = deadlines.remaining()
+    return None if left is None else left - RECORD_RESERVE
 _WEBHOOK_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/?\s]+")
 _IDEMPOTENT = ("GET", "PUT", "DELETE")  # retried after a 5xx
 
@@ -119,7 +126,7 @@ class DiscordClient:
 
     def _fits(self, wait: float, waited: float) -> bool:
         """Whether waiting `wait` more still leaves time to send (within the deadline, or max_wait without)."""
-        left = deadlines.remaining()
+        left = _time_left()
         if left is not None and wait + SEND_MIN >= left:
             return False
         return waited + wait <= self.max_wait
@@ -131,7 +138,7 @@ class DiscordClient:
         raises that attempt's error: DeadlineExceeded or a 429 would claim nothing was done.
         """
         while True:
-            left = deadlines.remaining()
+            left = _time_left()
             if left is not None and left < SEND_MIN:
                 raise risky or DeadlineExceeded(f"no time left to send {where} ({max(left, 0):.3f}s)")
             wait, probe = self.limits.reserve(template, major, exempt)
@@ -161,7 +168,7 @@ class DiscordClient:
 
     def _send_timeout(self, where, risky) -> tuple[float, float]:
         """(connect, read) timeouts: the client's own, cut to the deadline."""
-        left = deadlines.remaining()
+        left = _time_left()
         if left is None:
             return self.timeout, self.timeout
         if left < SEND_MIN:  # the slot was taken a moment ago, with time left then

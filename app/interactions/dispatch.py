@@ -21,7 +21,8 @@ NOT_HERE = "This doesn't work here."
 
 
 def _claim(ctx) -> bool:
-    return db_claim(ctx.db, ctx)
+    ctx.claimed_here = db_claim(ctx.db, ctx)
+    return ctx.claimed_here
 
 
 def db_claim(conn, ctx) -> bool:
@@ -155,7 +156,8 @@ def _hand_off(runtime, ctx, interaction) -> r.Response:
     from .handoff import deferred_answer
     try:
         with deadlines.within(HAND_OFF_BUDGET_S), runtime.transaction() as conn:
-            claimed = db_claim(conn, ctx)
+            # A handler that commits on its way (journal rows) may have committed this request's claim.
+            claimed = db_claim(conn, ctx) or getattr(ctx, "claimed_here", False)
     except Exception as exc:  # the database is what ran out of time: say so instead of promising more
         log.warning("interaction %s: could not hand off to deferred work: %s", ctx.id, type(exc).__name__)
         return r.ephemeral(UNAVAILABLE)

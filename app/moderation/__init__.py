@@ -33,5 +33,6 @@ FEATURE = Feature(
     sections=[Section("moderation", {"warning_expiry_days": 0, "escalation": []}, "Moderation",
                       kinds={"warning_expiry_days": "int", "escalation": "list"}, validate=_validate)],
     jobs={"expire": "app.jobs.expire:expire_temporary_bans", "audit": "app.jobs.audit:sync_audit_logs"},
+    tasks={"confirm_action": "commands.moderation:confirm_when_discord_does"},
     commands=["commands.moderation", "commands.moderation_warnings", "commands.moderation_purge", "commands.cases"],
 )

@@ -22,6 +22,7 @@ class Outcome:
     notes: list = field(default_factory=list)  # side problems in plain words (DM closed, mod log failed...)
     settings: dict = field(default_factory=dict)  # the guild's settings as they were for this action
     pending: bool = False  # Discord may have acted without answering; the audit-log sync decides
+    action_id: int | None = None  # the journal row, while pending
 
 
 @dataclass
@@ -108,7 +109,7 @@ def take_action(discord, conn, *, action: str, guild_id, user_id, moderator_id, 
     if result.error is not None:
         raise result.error
     if result.pending:
-        return Outcome(None, result.notes, settings, pending=True)
+        return Outcome(None, result.notes, settings, pending=True, action_id=row["id"])
     notes = result.notes + journal.deliver_after(discord, conn, now, result.outbox_ids)
     return Outcome(result.case, notes, settings)
 
@@ -120,4 +121,26 @@ def _seen_before(conn, row, settings) -> Outcome:
         conn.rollback()
         return Outcome(case, ["This was already done."], settings)
     conn.rollback()
-    return Outcome(None, ["This request is already being carried out."], settings, pending=True)
+    return Outcome(None, ["This request is already being carried out."], settings, pending=True,
+                   action_id=row["id"] if row["state"] == "pending" else None)
+
+
+CONFIRM_WAIT_S = 12.0  # how long deferred work waits for Discord's audit log before leaving it to the job
+CONFIRM_EVERY_S = 1.5
+
+
+def await_confirmation(discord, conn, action_id, clock, *, wait=CONFIRM_WAIT_S, sleep=None) -> dict:
+    """The journal row once Discord's audit log settled it (done or cancelled), or as it still stands
+    after `wait` seconds. Reads the guild's audit log as the audit job does, so what it finds is recorded."""
+    import time
+
+    from . import audit_sync
+    sleep = sleep or time.sleep
+    give_up = time.monotonic() + wait
+    while True:
+        row = db.one(conn, "journal.action_by_id", {"id": int(action_id)})
+        conn.rollback()
+        if row is None or row["state"] != "pending" or time.monotonic() >= give_up:
+            return row
+        sleep(CONFIRM_EVERY_S)
+        audit_sync.sync_guild(discord, conn, row["guild_id"], clock())

@@ -111,3 +111,6 @@ UPDATE mod_actions SET case_number = %(case_number)s WHERE id = %(id)s;
 -- name: release_action
 -- Not tried after all (no time left before the call): a later run may carry it out.
 UPDATE mod_actions SET attempted_at = NULL WHERE id = %(id)s AND state = 'pending';
+
+-- name: action_by_id
+SELECT * FROM mod_actions WHERE id = %(id)s;
