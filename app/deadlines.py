@@ -88,3 +88,10 @@ def within(limit):
         yield deadline
     finally:
         _current.reset(token)
+
+
+def carried(fn, *args, **kwargs):
+    """`fn(*args, **kwargs)` as a callable that runs in a copy of this context: work handed to another
+    thread (a pool's submit) keeps the current deadline instead of running without one."""
+    context = contextvars.copy_context()
+    return lambda: context.run(fn, *args, **kwargs)

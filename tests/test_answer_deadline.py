@@ -75,3 +75,12 @@ def test_warn_answers_in_time_when_the_mod_log_channel_is_slow_or_limited(discor
     assert elapsed <= ANSWER_LIMIT_S
     assert "case #1" in json.dumps(answer)
     assert [(c[0], c[1]) for c in cases(clean_db)] == [(1, "warn")]
+
+
+def test_a_slow_lookup_on_another_thread_still_keeps_the_deadline(discord, guild, runtime, clean_db):
+    from tests.test_moderation import BOT
+    guild.slow("GET", rf"/guilds/{GUILD}/members/{BOT}", 4.0)  # the bot's roles, fetched beside the guild
+    interaction, answer, elapsed = timed_command(discord, guild, "ban", ix.opt("reason", "slow lookup"))
+    assert elapsed <= ANSWER_LIMIT_S
+    assert answer["type"] == DEFERRED
+    assert "case #1" in final_text(guild, runtime, interaction)

@@ -1,6 +1,7 @@
 """Checking a moderation request before acting: permissions, membership and role hierarchy."""
 from dataclasses import dataclass
 
+from .. import deadlines
 from ..discord.rest import DiscordError
 from ..errors import UserError
 from .checks import Guild, check_hierarchy, fetch_bot_roles, require_permission
@@ -49,7 +50,7 @@ def check_request(discord, *, guild_id, invoker, invoker_bits, bot_bits, target,
         if not target.user.get("username"):
             discord.get(f"/users/{target.id}")  # an id Discord doesn't know answers 10013, explained
     # The two lookups are independent: asking both at once keeps a command's answer well inside 3 s.
-    bot_roles = _lookups().submit(fetch_bot_roles, discord, guild_id)
+    bot_roles = _lookups().submit(deadlines.carried(fetch_bot_roles, discord, guild_id))
     raw = discord.cached_get(f"/guilds/{guild_id}")
     guild = Guild(raw)
     check_hierarchy(guild, invoker_id=invoker.id, invoker_roles=invoker.roles, target_id=target.id,
