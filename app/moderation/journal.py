@@ -30,6 +30,7 @@ UNKNOWN_BAN = 10026
 RESUME_WITHIN = timedelta(minutes=10)  # a punishment later than this is no longer worth giving
 ON_DISCORD = ("ban", "unban", "kick", "timeout", "untimeout")
 DM_VERBS = {"ban": "banned from", "kick": "kicked from"}
+REPORT_NOW_S = 0.7  # what an action's own reports (mod-log post, DM) may take right after it: no rate-limit waits
 
 
 @dataclass
@@ -202,7 +203,10 @@ def resume(discord, conn, guild_id, now) -> int:
 def deliver_after(discord, conn, now, ids, dm_ids=()) -> list:
     """Deliver a request's own outbox rows now (one claim for all); plain-words problems for the moderator."""
     from .. import outbox
-    problems = outbox.deliver(discord, conn, now, ids=list(ids) + list(dm_ids))
+    # A report must not slow the moderator's answer: one that would wait (a busy channel's rate limit,
+    # a slow Discord) is left to the outbox job.
+    with deadlines.within(REPORT_NOW_S):
+        problems = outbox.deliver(discord, conn, now, ids=list(ids) + list(dm_ids))
     return [f"I couldn't DM them about it: {p}" if i in dm_ids else
             f"The case is saved, but I couldn't post it to the mod log: {p} I'll retry it."
             for i, p in problems.items() if p]
