@@ -228,6 +228,15 @@ def test_handing_work_to_a_slow_lambda_api_ends_inside_the_deadline_with_one_att
     assert len(fake_lambda.invocations) == 1  # no retry that would pass the deadline
 
 
+def test_a_deferring_command_whose_lambda_invoke_hangs_answers_in_time_and_says_to_try_again(discord, fake_lambda):
+    fake_lambda.delay = 4.0
+    interaction = ix.command("lambdaprobe", [ix.sub("report")])
+    started = time.monotonic()
+    answer = discord.send(interaction)
+    assert time.monotonic() - started < 2.9  # inside Discord's 3 s, not "thinking…" forever
+    assert answer["type"] == 4 and answer["data"]["flags"] == 64 and "Try again" in answer["data"]["content"]
+
+
 def test_with_no_time_left_nothing_is_sent_to_lambda(runtime, fake_lambda):
     from app import deadlines
     interaction = ix.command("lambdaprobe", [ix.sub("report")])

@@ -16,6 +16,8 @@ PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2,
 
 ANSWER_BUDGET_S = 2.0  # of Discord's 3 s for the handler; the answer itself still has to travel
 HAND_OFF_BUDGET_S = 0.4  # to claim the interaction when handing the rest to deferred work
+SUBMIT_BUDGET_S = 0.6  # past the handler's budget, to hand deferred work to its runner (a Lambda invoke)
+NOT_STARTED = "I couldn't start that just now. Try again in a moment."
 SERVERS_ONLY = "This works in servers only: use it in a server where StatusSync is installed."
 NOT_HERE = "This doesn't work here."
 
@@ -91,8 +93,9 @@ def handle(runtime, commands, interaction: payload.Interaction) -> r.Response:
     if kind not in (APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT):
         return r.ephemeral("I don't know this kind of interaction.")
     committed = False
+    deadline = deadlines.Deadline.after(ANSWER_BUDGET_S)
     try:
-        with deadlines.within(ANSWER_BUDGET_S):
+        with deadlines.within(deadline):
             if not _claim(ctx):
                 return r.ephemeral(ALREADY)
             result = _invoke(ctx, commands)
@@ -100,15 +103,28 @@ def handle(runtime, commands, interaction: payload.Interaction) -> r.Response:
             committed = True
     except HandOffNeeded:
         _finish_quietly(ctx)
-        return _hand_off(runtime, ctx, interaction)
+        return _hand_off(runtime, ctx, interaction, deadline)
     except Exception as exc:
         return _explain(ctx, exc)
     finally:
         if not committed:
             _finish_quietly(ctx)
     if isinstance(result, r.Deferred):
-        runtime.deferred.submit(runtime, result.task_name, interaction.raw, result.kwargs)
+        return _submitted(runtime, ctx, interaction, result, deadline)
     return result
+
+
+def _submitted(runtime, ctx, interaction, answer: r.Deferred, deadline) -> r.Response:
+    """Hand the deferred task to the runner within what is left of the answer's time; a runner that
+    refuses or can't be reached in time means an honest "try again", never "thinking…" forever."""
+    try:
+        with deadlines.within(deadlines.Deadline(deadline.at + SUBMIT_BUDGET_S)):
+            runtime.deferred.submit(runtime, answer.task_name, interaction.raw, answer.kwargs)
+    except Exception as exc:
+        log.warning("interaction %s: deferred task %s not started: %s", ctx.id, answer.task_name,
+                    type(exc).__name__)
+        return r.ephemeral(NOT_STARTED)
+    return answer
 
 
 class HandOffNeeded(Exception):
@@ -151,7 +167,7 @@ def _explain(ctx, exc) -> r.Message:
     return failure(ctx.id, exc)
 
 
-def _hand_off(runtime, ctx, interaction) -> r.Response:
+def _hand_off(runtime, ctx, interaction, deadline) -> r.Response:
     """Claim the interaction in a short transaction of its own, answer "thinking…", resume it deferred."""
     from .handoff import deferred_answer
     try:
@@ -163,10 +179,8 @@ def _hand_off(runtime, ctx, interaction) -> r.Response:
         return r.ephemeral(UNAVAILABLE)
     if not claimed:
         return r.ephemeral(ALREADY)
-    answer = deferred_answer(ctx)
-    runtime.deferred.submit(runtime, answer.task_name, interaction.raw, answer.kwargs)
     log.info("interaction %s: past the answer deadline, continuing as deferred work", ctx.id)
-    return answer
+    return _submitted(runtime, ctx, interaction, deferred_answer(ctx), deadline)
 
 
 def run_resumed(ctx) -> r.Message:
