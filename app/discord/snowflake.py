@@ -13,7 +13,3 @@ def from_time(moment: datetime) -> int:
     """The smallest snowflake that could have been made at `moment` (for `after=`/`before=` bounds)."""
     return (int(moment.timestamp() * 1000) - DISCORD_EPOCH_MS) << 22
 
-
-def is_snowflake(value) -> bool:
-    text = str(value)
-    return text.isdigit() and 15 <= len(text) <= 20 and int(text) < 2 ** 63
