@@ -4,6 +4,7 @@ answers /health and really signed interactions from both workers, logs no token,
 string, and stops cleanly on SIGTERM, as Heroku, Railway and systemd stop it."""
 import json
 import os
+import runpy
 import shlex
 import signal
 import socket
@@ -118,3 +119,31 @@ def test_the_procfile_web_process_migrates_then_answers_health_and_signed_intera
     for secret in (interaction["token"], "oauth-code-secret", "procfile-secret-key", BOT_TOKEN):
         assert secret not in text
     assert "X-Signature" not in text and "Traceback" not in text
+
+
+def unit(name) -> dict:
+    text = (ROOT / "deploy" / "systemd" / name).read_text()
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("#"))
+
+
+def clock_grace() -> int:
+    from deploy import clock
+    return clock.STOP_GRACE_S
+
+
+def test_the_systemd_units_run_what_the_procfile_runs():
+    processes = procfile()
+    web, clock = unit("statussync-web.service"), unit("statussync-clock.service")
+    web_command = shlex.split(web["ExecStart"])
+    assert Path(web_command[0]).name == "gunicorn"
+    assert web_command[1:] == shlex.split(processes["web"])[1:3] + ["--bind", "127.0.0.1:8000"] + \
+        shlex.split(processes["web"])[3:]  # the Procfile's config and app, bound behind the reverse proxy
+    assert shlex.split(clock["ExecStart"])[1:] == shlex.split(processes["clock"])[1:]
+    for service in (web, clock):
+        assert service["KillMode"] == "mixed"  # TERM to the main process only: it stops its children gracefully
+        assert service["WorkingDirectory"] == "/srv/statussync"
+        assert service["EnvironmentFile"] == "/etc/statussync/env"
+        assert Path(shlex.split(service["ExecStart"])[0]).parent.as_posix() in service["Environment"]
+    graceful = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["graceful_timeout"]
+    assert int(web["TimeoutStopSec"]) > graceful and int(clock["TimeoutStopSec"]) > clock_grace()
+    assert "/etc/statussync/env" in (ROOT / "deploy" / "env.example").read_text()

@@ -117,3 +117,19 @@ def test_the_clock_runs_a_due_job_and_not_a_second_copy_while_it_runs(job_enviro
     assert process.wait(60) == 0
     assert ticking.tick(minute + timedelta(minutes=2)) == ["expire"]
     assert ticking.running["expire"].wait(60) == 0
+
+
+def test_the_clock_process_stops_at_once_on_sigterm_when_nothing_runs(tmp_path):
+    """As Heroku, Railway and systemd stop it: TERM, then a kill after their grace period."""
+    import signal
+    import time
+    process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "clock.py")], cwd=ROOT,
+                               stderr=subprocess.PIPE, text=True, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+    try:
+        assert f"{len(features.jobs())} scheduled job(s)" in process.stderr.readline()
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(5) == 0 and time.monotonic() - started < 2
+    finally:
+        if process.poll() is None:
+            process.kill()
