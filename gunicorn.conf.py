@@ -15,8 +15,8 @@ bind = [f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
 threads = int(os.environ.get("STATUSSYNC_THREADS") or 8)
-# A database connection per busy thread: 2 workers x 8 threads plus deferred work (4 per worker) stays
-# under the 20-25 connections of the smallest managed PostgreSQL plans (see docs/deployment.md).
+# A database connection per busy thread: at worst workers x (threads + 4 deferred tasks), 24 with these
+# defaults, plus the jobs'. On a 20-connection plan set STATUSSYNC_THREADS=4 (docs/deployment.md).
 
 timeout = 30            # a worker whose main loop is silent this long is killed and replaced
 graceful_timeout = 25   # on SIGTERM/HUP: finish requests and deferred work (Heroku kills after 30 s)
