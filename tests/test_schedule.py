@@ -133,3 +133,11 @@ def test_the_clock_process_stops_at_once_on_sigterm_when_nothing_runs(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_the_deployment_guide_shows_the_crontab_as_it_is():
+    guide = (ROOT / "docs" / "deployment.md").read_text()
+    shown = clock.parse("\n".join(line for line in guide.splitlines()
+                                  if line.strip().endswith(tuple(f"python -m app job {job}" for job in features.jobs()))
+                                  and line.strip()[0] in "*0123456789"))
+    assert [(e.job, e.fields) for e in shown] == [(e.job, e.fields) for e in entries().values()]
