@@ -135,36 +135,40 @@ def test_a_worker_with_no_token_in_its_deadline_stops_before_calling_discord(run
 
 def test_guilds_with_new_messages_get_the_budget_before_idle_ones(settings, consumer, fake_discord):
     runtime = make_runtime(settings, consumer)
-    scan(runtime)  # cursors start at now
-    active = [GUILDS[3], GUILDS[6]]
+    scan(runtime)  # cursors start at now; guilds served in id order (GUILDS[0] .. GUILDS[8])
+    active = [GUILDS[6], GUILDS[8]]  # served last next run: plain round-robin would come to them last
     for guild_id in active:
         post(fake_discord, guild_id)
     scan(runtime)  # finds new messages in the two active guilds only
     assert len(consumer.seen) == 2
 
     second = [post(fake_discord, g, "again") for g in active]
-    quiet_news = post(fake_discord, GUILDS[1], "a quiet guild speaks")
+    quiet_news = post(fake_discord, GUILDS[7], "a quiet guild speaks")
     fake_discord.reset()
-    # Five requests in all: the guild list, then channel list + messages of each active guild.
-    tight = make_runtime(settings, consumer, SCAN_REQUEST_BURST="5", SCAN_REQUESTS_PER_SECOND="0.01",
+    # Eight requests in all: the guild list, 4 idle guilds' channel lists, 2 x (channel list + messages).
+    # Round-robin would spend them on GUILDS[0..6] and never reach GUILDS[8]'s new message.
+    tight = make_runtime(settings, consumer, SCAN_REQUEST_BURST="8", SCAN_REQUESTS_PER_SECOND="0.01",
                          JOB_BUDGET_SECONDS="3")
     summary = scan(tight)
-    assert listings(fake_discord) == active
+    # Place in line / 4 for a guild with news: 0, 1, 6 -> 1.5, 2, 8 -> 2 (after the 2 of the same key)...
+    assert listings(fake_discord) == [GUILDS[0], GUILDS[1], GUILDS[6], GUILDS[2], GUILDS[8]]
     assert message_reads(fake_discord) == [channel_of(g) for g in active]
     assert consumer.seen[2:] == second and quiet_news not in consumer.seen
-    assert "5 Discord request(s)" in summary and "7 guild(s) left for next run" in summary
+    assert "8 Discord request(s)" in summary and "4 guild(s) left for next run" in summary
 
     fake_discord.reset()
-    scan(runtime)  # the budget back: the quiet guild's message is read in its turn, nothing twice
+    scan(runtime)  # the budget back: the guilds left first, the quiet guild's message read, nothing twice
+    # In line: the 4 left (3, 4, 5, 7), then 0, 1, 6 (news: 6/4), 2, 8 (news: 8/4).
+    assert listings(fake_discord) == [GUILDS[n] for n in (3, 4, 6, 5, 8, 7, 0, 1, 2)]
     assert consumer.seen[4:] == [quiet_news]
-    assert sorted(listings(fake_discord)) == sorted(GUILDS)
 
 
-def test_quiet_guilds_are_never_starved_by_busy_ones():
-    busy = [(f"b{n}", 3) for n in range(9)]
+def test_quiet_guilds_come_round_however_busy_the_others_are():
+    busy = [(f"b{n}", 3) for n in range(12)]
     quiet = [(f"q{n}", 0) for n in range(3)]
-    order = prioritised_order(quiet[:1] + busy + quiet[1:])
-    assert order == ["b0", "b1", "b2", "q0", "b3", "b4", "b5", "q1", "b6", "b7", "b8", "q2"]
+    order = prioritised_order(quiet + busy)  # the quiet ones served longest ago, then 12 with news
+    # Places in line 0-2 for the quiet ones; 3-14, divided by 4 (0.75 ... 3.5), for the busy ones.
+    assert order == ["q0", "b0", "q1", "b1", "b2", "b3", "b4", "q2", "b5", "b6", "b7", "b8", "b9", "b10", "b11"]
 
 
 # ------------------------------------------------------------------ shards
