@@ -188,7 +188,8 @@ def main():
             ("guilds served / run", lambda r: f"{sum(r['served']) / len(r['served']):9.0f}"),
             ("coverage / minute", lambda r: f"{sum(r['coverage']) / len(r['coverage']):9.1%}")]
     for name, p in (("p50", 50), ("p99", 99)):
-        rows.append((f"delay {name}, messages", lambda r, p=p: fmt(pct([d for v in r["delays"].values() for d in v], p))))
+        rows.append((f"delay {name}, messages",
+                     lambda r, p=p: fmt(pct([d for v in r["delays"].values() for d in v], p))))
     for name, p in (("p50", 50), ("p99", 99)):
         rows.append((f"delay {name}, channels", lambda r, p=p: fmt(pct(
             [sum(v) / len(v) for v in r["channels"].values()], p))))

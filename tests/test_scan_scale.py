@@ -131,6 +131,16 @@ def test_a_worker_with_no_token_in_its_deadline_stops_before_calling_discord(run
     assert listings(fake_discord) == [GUILDS[0]]
 
 
+def test_a_scan_that_gets_no_token_in_its_budget_says_so_and_does_nothing(settings, consumer, fake_discord):
+    drained = make_runtime(settings, consumer, SCAN_REQUEST_BURST="1", SCAN_REQUESTS_PER_SECOND="0.01",
+                           JOB_BUDGET_SECONDS="2")
+    first = scan(drained)  # its one token lists the guilds; the first guild's channel list finds none left
+    assert "9 guild(s) left for next run" in first and len(fake_discord.requests) == 1
+    assert scan(drained) == ("scan shard 1/1: the shared Discord budget left no time to list the guilds; "
+                             "nothing scanned this run")
+    assert len(fake_discord.requests) == 1
+
+
 # ------------------------------------------------------------------ new messages first
 
 def test_guilds_with_new_messages_get_the_budget_before_idle_ones(settings, consumer, fake_discord):

@@ -31,8 +31,11 @@ class RateBudget:
         self.burst = float(burst) if burst else self.rate  # a second's worth
         self._sleep = sleep
         self.taken = 0
-        with runtime.transaction() as conn:
-            db.run(conn, "rate_budget.ensure_budget", {"name": name, "capacity": self.burst, "rate": self.rate})
+        self._ensure()
+
+    def _ensure(self):
+        with self.runtime.transaction() as conn:
+            db.run(conn, "rate_budget.ensure_budget", {"name": self.name, "capacity": self.burst, "rate": self.rate})
 
     @classmethod
     def for_scan(cls, runtime):
@@ -45,7 +48,7 @@ class RateBudget:
         with self.runtime.transaction() as conn:
             row = db.one(conn, "rate_budget.take_tokens", {"name": self.name, "n": float(n)})
         if row is None:  # the row was deleted under us: make it again, and take nothing this time
-            self.__init__(self.runtime, self.name, self.rate, self.burst, self._sleep)
+            self._ensure()
             return False, 1.0 / self.rate
         return bool(row["taken"]), float(row["wait_s"])
 

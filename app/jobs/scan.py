@@ -12,7 +12,7 @@ found new messages are served first (app/jobs/guilds.py); a shard still running 
 """
 import logging
 
-from .. import db
+from .. import db, deadlines
 from ..automod import compile_rules
 from ..automod import deletions
 from ..automod.enforce import carry_out, judge, record
@@ -63,9 +63,15 @@ def scan_shard(runtime, shard: int, shards: int) -> str:
         consumers = runtime.settings.get("SCAN_CONSUMERS")  # tests plug their own in
         consumers = load_consumers() if consumers is None else consumers
         totals = {"guilds": 0, "channels": 0, "messages": 0, "flagged": 0, "skipped": 0}
-        served = serve_guilds(
-            metered, "scan", lambda: [g["id"] for g in bot_guilds(metered.discord) if in_shard(g["id"], shard, shards)],
-            lambda guild_id: scan_guild(metered, guild_id, consumers, totals), prioritise=True)
+        def shard_guilds():
+            return [g["id"] for g in bot_guilds(metered.discord) if in_shard(g["id"], shard, shards)]
+        try:
+            served = serve_guilds(metered, "scan", shard_guilds,
+                                  lambda guild_id: scan_guild(metered, guild_id, consumers, totals), prioritise=True)
+        except deadlines.DeadlineExceeded as stopped:  # no token in time even to list the guilds
+            log.warning("scan shard %d/%d: nothing scanned this run: %s", shard + 1, shards, stopped)
+            return (f"scan shard {shard + 1}/{shards}: the shared Discord budget left no time to list the guilds; "
+                    f"nothing scanned this run")
     return (f"scanned {totals['guilds']} guild(s), {totals['channels']} channel(s), {totals['messages']} new "
             f"message(s); {totals['flagged']} flagged; {totals['skipped']} channel(s) skipped; "
             f"{budget.taken} Discord request(s)" + served.note())
