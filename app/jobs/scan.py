@@ -63,6 +63,7 @@ def scan_shard(runtime, shard: int, shards: int) -> str:
         consumers = runtime.settings.get("SCAN_CONSUMERS")  # tests plug their own in
         consumers = load_consumers() if consumers is None else consumers
         totals = {"guilds": 0, "channels": 0, "messages": 0, "flagged": 0, "skipped": 0}
+
         def shard_guilds():
             return [g["id"] for g in bot_guilds(metered.discord) if in_shard(g["id"], shard, shards)]
         try:
