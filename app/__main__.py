@@ -42,7 +42,8 @@ def job(args) -> None:
     if args.name not in jobs:
         sys.exit(f"statussync: unknown job {args.name!r}; jobs: {', '.join(sorted(jobs))}")
     features.load()
-    print(jobs[args.name](Runtime(_settings())))
+    from .jobs import run_job
+    print(run_job(Runtime(_settings()), args.name))  # under the job's lock: an overlapping start does nothing
 
 
 def grant_premium(args) -> None:

@@ -24,11 +24,18 @@ DEFAULTS = {
     "AI_MODEL": None,
     "PORT": "3000",
     "JOB_BUDGET_SECONDS": "40",  # one run of a scheduled job (app/jobs/guilds.py), inside Lambda's 60 s
+    # The scan at scale (docs/scaling.md): guild shards, their start (lambda | threads | inline), the jobs'
+    # share of Discord's ~50 requests/s, and a direct PostgreSQL URL for job locks behind PgBouncer.
+    "SCAN_SHARDS": "1",
+    "SCAN_FANOUT": None,
+    "SCAN_REQUESTS_PER_SECOND": "40",
+    "SCAN_REQUEST_BURST": None,
+    "DATABASE_LOCK_URL": None,
 }
 
 # Without these the bot cannot talk to Discord; all unset means local mode.
 DISCORD_REQUIRED = ("DISCORD_APPLICATION_ID", "DISCORD_PUBLIC_KEY", "DISCORD_BOT_TOKEN")
-SECRETS = ("DATABASE_URL", "DISCORD_BOT_TOKEN", "DISCORD_CLIENT_SECRET", "SECRET_KEY",
+SECRETS = ("DATABASE_URL", "DATABASE_LOCK_URL", "DISCORD_BOT_TOKEN", "DISCORD_CLIENT_SECRET", "SECRET_KEY",
            "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "AI_API_KEY")
 
 

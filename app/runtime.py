@@ -1,4 +1,5 @@
 """What handlers and jobs share: settings, database, Discord client, clock, randomness, deferred work."""
+import copy
 import random
 from datetime import datetime, timezone
 
@@ -35,6 +36,12 @@ class Runtime:
                 raise RuntimeError("no deferred runner: this runtime was not built by create_app")
             self._deferred = self.choose_deferred()
         return self._deferred
+
+    def with_discord(self, client) -> "Runtime":
+        """This runtime with another Discord client (the scan's rate-budgeted one); all else shared."""
+        other = copy.copy(self)
+        other._discord = client
+        return other
 
     def transaction(self):
         from . import db

@@ -23,8 +23,12 @@ def load_jobs() -> dict:
 
 
 def run_job(runtime, name: str) -> str:
-    """Run one job by name; KeyError names the known ones."""
+    """Run one job by name, unless a run of it is still going (advisory lock); KeyError names the known ones."""
+    from .locks import job_lock
     jobs = load_jobs()
     if name not in jobs:
         raise KeyError(f"unknown job {name!r}; jobs: {', '.join(sorted(jobs))}")
-    return jobs[name](runtime)
+    with job_lock(runtime, name) as held:
+        if not held:
+            return f"{name}: an earlier run is still going; this run did nothing"
+        return jobs[name](runtime)

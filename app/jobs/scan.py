@@ -4,10 +4,15 @@ Per guild: one channel list; per channel whose last_message_id is past its curso
 (`after=cursor`, 100 per page, at most MAX_PAGES pages a run). Automod judges and acts, the scan
 consumers (app/scanning.py) get what remains, and the cursor advances in the same transaction as
 automod's records; Discord is told only after that commit (see scan_channel).
+
+At scale (docs/scaling.md): SCAN_SHARDS > 1 splits the guilds by id modulo the shard count, each shard a
+run of its own (app/jobs/fanout.py: asynchronous Lambda invocations, or threads); every Discord request of
+every shard takes a token of one shared budget first (app/jobs/rate_budget.py); guilds whose last serve
+found new messages are served first (app/jobs/guilds.py); a shard still running refuses a second start.
 """
 import logging
 
-from .. import db
+from .. import db, deadlines
 from ..automod import compile_rules
 from ..automod import deletions
 from ..automod.enforce import carry_out, judge, record
@@ -16,7 +21,10 @@ from ..discord.errors import DiscordError
 from ..moderation.journal import resume
 from ..scanning import human_messages, load_consumers
 from . import job
-from .guilds import serve_guilds
+from .fanout import fan_out
+from .guilds import in_shard, serve_guilds
+from .locks import job_lock
+from .rate_budget import RateBudget
 
 log = logging.getLogger(__name__)
 
@@ -24,17 +32,50 @@ PAGE_SIZE = 100
 MAX_PAGES = 5  # per channel per run; the rest waits for the next run behind the cursor
 GUILD_PAGE = 200
 MESSAGE_CHANNEL_TYPES = (0, 2, 5, 13)  # text, voice (text chat), announcement, stage
+MAX_SHARDS = 64
+SHARD_ENTRY = "app.lambda_jobs.scan_shard"  # what each shard's asynchronous invocation runs
 
 
 @job("scan")
 def scan(runtime) -> str:
-    consumers = runtime.settings.get("SCAN_CONSUMERS")  # tests plug their own in
-    consumers = load_consumers() if consumers is None else consumers
-    totals = {"guilds": 0, "channels": 0, "messages": 0, "flagged": 0, "skipped": 0}
-    served = serve_guilds(runtime, "scan", lambda: [g["id"] for g in bot_guilds(runtime.discord)],
-                          lambda guild_id: scan_guild(runtime, guild_id, consumers, totals))
+    shards = shard_count(runtime)
+    if shards == 1:
+        return scan_shard(runtime, 0, 1)
+    return fan_out(runtime, "scan", shards, scan_shard, SHARD_ENTRY)
+
+
+def shard_count(runtime) -> int:
+    """SCAN_SHARDS (1-64); 1 when unset or not a whole number in range."""
+    value = str(runtime.settings.get("SCAN_SHARDS") or "1").strip()
+    if not value.isdigit() or not 1 <= int(value) <= MAX_SHARDS:
+        log.warning("SCAN_SHARDS must be a whole number from 1 to %d; using 1", MAX_SHARDS)
+        return 1
+    return int(value)
+
+
+def scan_shard(runtime, shard: int, shards: int) -> str:
+    """Scan the guilds of one shard (guild id % shards == shard), unless a run of it is still going."""
+    with job_lock(runtime, "scan", (shard, shards)) as held:
+        if not held:
+            return f"scan shard {shard + 1}/{shards}: an earlier run is still going; this run did nothing"
+        budget = RateBudget.for_scan(runtime)
+        metered = runtime.with_discord(budget.metered(runtime.discord))
+        consumers = runtime.settings.get("SCAN_CONSUMERS")  # tests plug their own in
+        consumers = load_consumers() if consumers is None else consumers
+        totals = {"guilds": 0, "channels": 0, "messages": 0, "flagged": 0, "skipped": 0}
+
+        def shard_guilds():
+            return [g["id"] for g in bot_guilds(metered.discord) if in_shard(g["id"], shard, shards)]
+        try:
+            served = serve_guilds(metered, "scan", shard_guilds,
+                                  lambda guild_id: scan_guild(metered, guild_id, consumers, totals), prioritise=True)
+        except deadlines.DeadlineExceeded as stopped:  # no token in time even to list the guilds
+            log.warning("scan shard %d/%d: nothing scanned this run: %s", shard + 1, shards, stopped)
+            return (f"scan shard {shard + 1}/{shards}: the shared Discord budget left no time to list the guilds; "
+                    f"nothing scanned this run")
     return (f"scanned {totals['guilds']} guild(s), {totals['channels']} channel(s), {totals['messages']} new "
-            f"message(s); {totals['flagged']} flagged; {totals['skipped']} channel(s) skipped" + served.note())
+            f"message(s); {totals['flagged']} flagged; {totals['skipped']} channel(s) skipped; "
+            f"{budget.taken} Discord request(s)" + served.note())
 
 
 def bot_guilds(discord):
@@ -47,7 +88,8 @@ def bot_guilds(discord):
         after = max((g["id"] for g in page), key=int)
 
 
-def scan_guild(runtime, guild_id, consumers, totals):
+def scan_guild(runtime, guild_id, consumers, totals) -> int:
+    """Scan one guild; how many of its channels had new messages (read now, or left for the next run)."""
     with runtime.transaction() as conn:
         automod = has_enabled_rules(conn, guild_id)
         wanting = [c for c in consumers if c.wants_guild(conn, guild_id)]
@@ -55,18 +97,18 @@ def scan_guild(runtime, guild_id, consumers, totals):
         cursors = {str(r["channel_id"]): r["last_message_id"]
                    for r in db.all_rows(conn, "automod.cursors", {"guild_id": int(guild_id)})}
     if not automod and not wanting:
-        return
+        return 0
     totals["guilds"] += 1
     try:
         channels = runtime.discord.get(f"/guilds/{guild_id}/channels") or []
     except DiscordError as error:
         log.warning("guild %s: channel list unavailable, skipped this run: %s", guild_id, error)
-        return
+        return 0
     if automod:  # what a stopped run decided and never carried out: deletions, punishments never tried
         with runtime.connection() as conn:
             deletions.resume(runtime.discord, conn, guild_id, runtime.clock())
             resume(runtime.discord, conn, guild_id, runtime.clock())
-    roles_cache = {}
+    roles_cache, found_new = {}, 0
     for channel in channels:
         last = channel.get("last_message_id")
         if channel.get("type") not in MESSAGE_CHANNEL_TYPES:
@@ -79,6 +121,7 @@ def scan_guild(runtime, guild_id, consumers, totals):
             continue
         elif int(last) > cursor:
             totals["channels"] += 1
+            found_new += 1
             scan_channel(runtime, guild_id, channel["id"], cursor, int(last), compiled, wanting, roles_cache, totals)
     if automod:  # this run's deletions (and any a stopped run left unreported) in one compact mod-log message
         with runtime.connection() as conn:
@@ -86,6 +129,7 @@ def scan_guild(runtime, guild_id, consumers, totals):
     for consumer in wanting:  # optional hook: work that must follow the commit (e.g. level-up roles)
         if hasattr(consumer, "after_commit"):
             consumer.after_commit(runtime, str(guild_id))
+    return found_new
 
 
 def start_cursor(runtime, guild_id, channel_id, last_message_id):
