@@ -32,7 +32,7 @@ def create_app(config=None):
     from flask import Flask, jsonify
     from werkzeug.exceptions import HTTPException
 
-    from . import features, health
+    from . import health
     from .interactions import routes as interactions
     from .interactions.registry import LazyCommandSet
     from .runtime import Runtime
@@ -45,7 +45,7 @@ def create_app(config=None):
     # Nothing of a feature is imported here: the command modules (and through them the services) load with
     # the first command, deferred tasks with the first deferral, sections with the first settings read, so a
     # cold start that answers a PING stays as cheap as a bare Flask + PyNaCl handler.
-    runtime.commands = settings.get("COMMANDS") or LazyCommandSet(features.command_set)
+    runtime.commands = settings.get("COMMANDS") or LazyCommandSet(_command_set)
     runtime.choose_deferred = _deferred_runner
     app.extensions["statussync"] = runtime
     app.register_blueprint(health.bp)
@@ -61,6 +61,11 @@ def create_app(config=None):
         return jsonify(error="internal error"), 500
 
     return app
+
+
+def _command_set():
+    from . import features
+    return features.command_set()
 
 
 def _deferred_runner():
