@@ -96,8 +96,10 @@ from tests.fakes.discord import FakeDiscord
 fake = FakeDiscord(application_id=ix.BOT_ID, bot_token="bench-token").start()
 member = fake_guild(fake)
 print(json.dumps({"base_url": fake.base_url, "cdn_url": fake.cdn_url, "member": member}), flush=True)
+import collections, re
 for line in sys.stdin:
-    print(json.dumps({"requests": len(fake.requests)}), flush=True)
+    routes = collections.Counter(f"{r.method} {re.sub(r'[0-9]{15,}', '{id}', r.path)}" for r in fake.requests)
+    print(json.dumps({"requests": len(fake.requests), "routes": routes}), flush=True)
 fake.stop()
 '''
 
@@ -125,10 +127,11 @@ def measure_billed(url: str, runs: int, rtt_ms: float) -> None:
     try:
         started = json.loads(fake.stdout.readline())
 
-        def discord_requests() -> int:
+        def discord_requests(routes=False):
             fake.stdin.write("count\n")
             fake.stdin.flush()
-            return json.loads(fake.stdout.readline())["requests"]
+            answer = json.loads(fake.stdout.readline())
+            return answer["routes"] if routes else answer["requests"]
 
         key = SigningKey.generate()
         app = create_app({"DATABASE_URL": url, "DISCORD_APPLICATION_ID": ix.BOT_ID, "DISCORD_BOT_TOKEN": "bench-token",
@@ -170,6 +173,7 @@ def measure_billed(url: str, runs: int, rtt_ms: float) -> None:
             batches = [statistics.fmean(cpu[i:i + 30]) for i in range(0, len(cpu) - 29, 30)]
             rows.append((label, cpu_mean, min(batches, default=cpu_mean), wall_mean, calls))
     finally:
+        routes = discord_requests(routes=True)
         fake.stdin.close()
         fake.wait(timeout=10)
 
@@ -186,6 +190,7 @@ def measure_billed(url: str, runs: int, rtt_ms: float) -> None:
         billed_rows.append((label, billed, with_rtt))
         print(f"{label:<14}{cpu_mean:>8.2f}ms{cpu_best:>7.2f}ms{wall_mean:>9.2f}ms{calls:>15.1f}{billed:>7d}ms"
               f"{with_rtt:>22d}ms")
+    print("Discord calls in all, by route: " + ", ".join(f"{route} ×{n}" for route, n in sorted(routes.items())))
     print(f"\ncost per million interactions (USD; Lambda ${LAMBDA_PER_REQUEST * 1e6:.2f}/M requests + "
           f"${LAMBDA_PER_GB_S:.10f}/GB-s x86; HTTP API $1.00/M, REST API $3.50/M; prices assumed as of 2026-12-01):")
     header = "".join(f"{(label + ' ' + kind).strip():>20}" for label, _, _ in billed_rows for kind in ("", "+RTT"))
