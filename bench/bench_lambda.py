@@ -7,7 +7,9 @@ drift; target: ≤ 1.25× bare), and a cold start that must open the database an
 
 Without ZIP it builds one first, the way `./run package` does (zappa package, from the active venv or
 ./.venv). Sizes are the zip's own (compressed) bytes per top-level entry; 1 MB = 10^6 bytes.
-Target (issue 9): the zip ≤ 25 MB without slim_handler.
+Targets (issue 9): the zip ≤ 25 MB without slim_handler; cold start to the first PING ≤ 1.25× the bare
+handler. --cold-start needs PostgreSQL (TEST_DATABASE_URL / DATABASE_URL, or postgres@127.0.0.1:5432) for
+the `/config view` run: it creates and drops a throwaway database.
 """
 import argparse
 import collections
