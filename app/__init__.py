@@ -32,9 +32,9 @@ def create_app(config=None):
     from flask import Flask, jsonify
     from werkzeug.exceptions import HTTPException
 
-    from . import features, health
-    from .interactions import runners
+    from . import health
     from .interactions import routes as interactions
+    from .interactions.registry import LazyCommandSet
     from .runtime import Runtime
 
     settings = settings_for(config)
@@ -42,9 +42,11 @@ def create_app(config=None):
     app.config.update(SECRET_KEY=settings["SECRET_KEY"], MAX_CONTENT_LENGTH=4 * 1024 * 1024,
                       JSON_SORT_KEYS=False)
     runtime = Runtime(settings)
-    features.load()  # every feature's settings sections, jobs, scan consumers and deferred tasks
-    runtime.commands = settings.get("COMMANDS") or features.command_set()
-    runtime.choose_deferred = runners.runner_for_environment
+    # Nothing of a feature is imported here: the command modules (and through them the services) load with
+    # the first command, deferred tasks with the first deferral, sections with the first settings read, so a
+    # cold start that answers a PING stays as cheap as a bare Flask + PyNaCl handler.
+    runtime.commands = settings.get("COMMANDS") or LazyCommandSet(_command_set)
+    runtime.choose_deferred = _deferred_runner
     app.extensions["statussync"] = runtime
     app.register_blueprint(health.bp)
     app.register_blueprint(interactions.bp)
@@ -59,3 +61,13 @@ def create_app(config=None):
         return jsonify(error="internal error"), 500
 
     return app
+
+
+def _command_set():
+    from . import features
+    return features.command_set()
+
+
+def _deferred_runner():
+    from .interactions import runners
+    return runners.runner_for_environment()

@@ -163,7 +163,9 @@ def command_set():
 
 
 def load() -> list:
-    """Import what serving interactions needs of every feature: sections, deferred tasks, scan consumers
-    (the app factory and the job entry points call this; jobs() and command_set() import the rest)."""
+    """Import what a job or a deferred run needs of every feature: sections, deferred tasks, scan consumers
+    (the CLI and the Lambda job and task entry points call this; jobs() and command_set() import the rest).
+    The app factory does not: serving interactions resolves each of these the first time it is needed, so
+    a cold start that answers a PING imports no feature (issue 9)."""
     sections(), tasks(), scan_consumers()
     return declared()

@@ -1,15 +1,13 @@
 """/automod: rules, word and pattern lists, exemptions, a rule tester, and the push to Discord's AutoMod."""
-from app.automod import RULE_TYPES, RuleError, compile_rules, explain
-from app.automod.push import push_native_rules
-from app.automod.rules import ACTIONS
-from app.automod import service
-from app.automod.store import load_rules
+from app.automod.rules import ACTIONS, RULE_TYPES, RuleError
 from app.discord import permissions as perms
 from app.discord.errors import DiscordError
 from app.errors import UserError
 from app.interactions.declare import Option, SlashCommand
 from app.interactions.responses import clip, embed
 
+# The engine, the store and the push load in the handlers that use them: a cold start answering a PING or
+# another command pays nothing for automod (the rule names above are all a declaration needs).
 TEXT_CHANNELS = (0, 5)
 LIST_CHOICES = [("bad words", "words"), ("regex patterns", "patterns"), ("blocked link domains", "block"),
                 ("allowed link domains", "allow"), ("allowed invite codes", "allow_codes")]
@@ -51,6 +49,8 @@ def sync_task(ctx, note=""):
         lines.append("I don't have the Manage Server permission, so Discord's own AutoMod wasn't updated; the scan "
                      "still enforces every rule. Give my role Manage Server, then run /automod sync.")
         return ctx.reply("\n".join(lines), ephemeral=True)
+    from app.automod.push import push_native_rules
+    from app.automod.store import load_rules
     application_id = ctx.settings.get("DISCORD_APPLICATION_ID")
     try:
         outcome = push_native_rules(ctx.discord, ctx.guild_id, load_rules(ctx.db, ctx.guild_id), application_id)
@@ -86,6 +86,7 @@ def describe(rule):
 @automod.subcommand("view", "Show every automod rule")
 def view(ctx):
     require_manager(ctx)
+    from app.automod import service
     rules = service.rules_overview(ctx.db, ctx.guild_id)
     fields = [(rule["type"], describe(rule)) for rule in rules]
     return ctx.reply(embeds=[embed("Automod", "Change rules with `/automod set`, lists with `/automod words`, "
@@ -102,6 +103,7 @@ def view(ctx):
     Option.channel("alert_channel", "Where alerts go (alert action)", required=False, channel_types=TEXT_CHANNELS)])
 def set_rule(ctx, rule, enabled, action=None, threshold=None, duration=None, alert_channel=None):
     require_manager(ctx)
+    from app.automod import service
     seconds = None
     if duration is not None:
         from app.moderation.durations import MAX_TIMEOUT, parse_duration
@@ -119,6 +121,7 @@ def exempt(ctx, rule, role=None, channel=None, remove=False):
     require_manager(ctx)
     if role is None and channel is None:
         raise UserError("Pick a role, a channel or both.")
+    from app.automod import service
     saved = _saved(service.set_exemption, ctx.db, ctx.guild_id, rule, ctx.now, role_id=(role or {}).get("id"),
                    channel_id=(channel or {}).get("id"), remove=bool(remove))
     return then_sync(ctx, f"Saved **{rule}**: {describe(saved)}")
@@ -126,6 +129,7 @@ def exempt(ctx, rule, role=None, channel=None, remove=False):
 
 def _change_list(ctx, change, list_key, items):
     """Apply add_items/remove_items to one list: (rule, what came back, the list's count line)."""
+    from app.automod import service
     rule, rest = _saved(change, ctx.db, ctx.guild_id, list_key, service.split_items(list_key, items), ctx.now)
     field, label = service.LISTS[list_key][1], service.LISTS[list_key][2]
     return rule, rest, f"{label.capitalize()}: now {len(rule['config'][field])}."
@@ -136,6 +140,7 @@ def _change_list(ctx, change, list_key, items):
     list_option()])
 def words_add(ctx, items, list=None):
     require_manager(ctx)
+    from app.automod import service
     list_key = list or "words"
     rule, refused, count = _change_list(ctx, service.add_items, list_key, items)
     lines = [count]
@@ -149,6 +154,7 @@ def words_add(ctx, items, list=None):
     Option.string("items", "What to remove", max_length=1500), list_option()])
 def words_remove(ctx, items, list=None):
     require_manager(ctx)
+    from app.automod import service
     list_key = list or "words"
     _, missing, count = _change_list(ctx, service.remove_items, list_key, items)
     lines = [count]
@@ -160,6 +166,7 @@ def words_remove(ctx, items, list=None):
 @words.subcommand("list", "Show a list", options=[list_option()])
 def words_list(ctx, list=None):
     require_manager(ctx)
+    from app.automod import service
     list_key = list or "words"
     items = service.list_items(ctx.db, ctx.guild_id, list_key)
     label = service.LISTS[list_key][2]
@@ -173,6 +180,8 @@ def words_list(ctx, list=None):
     Option.string("text", "The message to test", max_length=2000)])
 def test(ctx, text):
     require_manager(ctx)
+    from app.automod.engine import compile_rules, explain
+    from app.automod.store import load_rules
     lines = explain(compile_rules(load_rules(ctx.db, ctx.guild_id)), text)
     return ctx.reply(embeds=[embed("Automod test", "\n".join(f"• {line}" for line in lines))], ephemeral=True)
 

@@ -4,7 +4,6 @@ from app.errors import UserError
 from app.interactions.declare import Option, SlashCommand, component, custom_id
 from app.interactions.responses import action_row, button, embed
 from app.moderation import cases as case_store
-from app.moderation import modlog
 
 NUMBER = Option.integer("number", "The case number", min_value=1, max_value=2_000_000_000)
 
@@ -23,6 +22,7 @@ def view_case(ctx, number):
     require_moderator(ctx)
     found = case_store.get_case(ctx.db, ctx.guild_id, number)
     notes = case_store.case_notes(ctx.db, ctx.guild_id, number)
+    from app.moderation import modlog  # with the REST client under it: only when a case is shown
     return ctx.reply(embeds=[modlog.case_embed(found, notes)], ephemeral=True)
 
 
@@ -45,6 +45,7 @@ def delete_case(ctx, number):
 
 
 def case_page(ctx, user_id, page):
+    from app.moderation import modlog
     rows, pages, page = case_store.list_cases(ctx.db, ctx.guild_id, user_id, page)
     whose = f" of <@{user_id}>" if user_id else ""
     if not rows:

@@ -5,11 +5,10 @@ from app.discord import permissions as perms
 from app.errors import UserError
 from app.interactions.declare import Option, SlashCommand
 from app.interactions.responses import embed
-from app.moderation import modlog
-from app.moderation.actions import take_action
 from app.moderation.durations import MAX_TIMEOUT, format_duration, parse_duration
-from app.moderation.targets import check_request
 
+# The moderation services (and the REST client under them) load in the handlers: declarations stay cheap,
+# so a cold start pays for them only when a moderation command runs.
 REASON = Option.string("reason", "Why (shown in the audit log and the mod log)", required=False, max_length=512)
 DELETE_CHOICES = [("Don't delete any", 0), ("Previous hour", 3600), ("Previous 24 hours", 86400),
                   ("Previous 7 days", 604800)]
@@ -33,6 +32,7 @@ untimeout = SlashCommand("untimeout", "End a member's timeout", default_member_p
 
 
 def checked(ctx, user, permission, verb, needs_member=True):
+    from app.moderation.targets import check_request
     return check_request(ctx.discord, guild_id=ctx.guild_id, invoker=ctx.user, invoker_bits=ctx.permissions,
                          bot_bits=ctx.app_permissions, target=user, permission=permission, verb=verb,
                          needs_member=needs_member)
@@ -74,12 +74,14 @@ def confirm_when_discord_does(ctx, action_id, text, notes):
 
 
 def confirmed(ctx, case, text, notes):
+    from app.moderation import modlog
     lines = [f"{text} (case #{case['case_number']})."] + list(notes)
     return ctx.reply(embeds=[embed(f"Case #{case['case_number']} · {modlog.action_title(case)}", "\n".join(lines),
                                    color=modlog.COLORS.get(case["action"], 0x99AAB5))], ephemeral=True)
 
 
 def act(ctx, user, action, reason, checks, **kw):
+    from app.moderation.actions import take_action
     return take_action(ctx.discord, ctx.db, action=action, guild_id=ctx.guild_id, user_id=user.id,
                        moderator_id=ctx.user.id, reason=reason, now=ctx.now, interaction_id=ctx.id,
                        guild_name=checks.guild_name if checks else None, **kw)

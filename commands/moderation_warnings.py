@@ -4,9 +4,6 @@ from app.discord import permissions as perms
 from app.errors import UserError
 from app.interactions.declare import Option, SlashCommand
 from app.interactions.responses import embed
-from app.moderation import escalation
-from app.moderation.actions import warn as warn_service
-from app.moderation.cases import warnings as member_warnings
 from app.moderation.durations import MAX_TIMEOUT, parse_duration
 from commands.config import config, require_manager
 from commands.moderation import checked, confirm
@@ -21,6 +18,7 @@ warnings = SlashCommand("warnings", "List a member's warnings", default_member_p
 
 @warn
 def warn_member(ctx, user, reason):
+    from app.moderation.actions import warn as warn_service
     checks = checked(ctx, user, perms.MODERATE_MEMBERS, "warn")
     outcome = warn_service(ctx.discord, ctx.db, guild_id=ctx.guild_id, user_id=user.id, moderator_id=ctx.user.id,
                           reason=reason, now=ctx.now, bot_bits=ctx.app_permissions, guild_name=checks.guild_name,
@@ -32,6 +30,7 @@ def warn_member(ctx, user, reason):
 def list_warnings(ctx, user):
     if not ctx.has(perms.MODERATE_MEMBERS):
         raise UserError("You need the Timeout Members permission to see warnings.")
+    from app.moderation.cases import warnings as member_warnings
     settings = guild_settings.load_section(ctx.db, ctx.guild_id, "moderation")
     rows = member_warnings(ctx.db, ctx.guild_id, user.id, ctx.now, settings["warning_expiry_days"])
     if not rows:
@@ -58,6 +57,7 @@ ACTIONS = [("Timeout", "timeout"), ("Kick", "kick"), ("Ban", "ban"), ("Remove th
                                           required=False, max_length=32)])
 def set_escalation(ctx, warnings, action, within_days=None, duration=None):
     require_manager(ctx)
+    from app.moderation import escalation
     steps = [s for s in guild_settings.load_section(ctx.db, ctx.guild_id, "moderation")["escalation"]
              if s["warnings"] != warnings]
     if action != "off":

@@ -303,6 +303,9 @@ def test_a_cold_start_answers_http_without_loading_boto3_or_zappa(on_lambda):
     assert first["name"] == "url ping" and first["response"]["statusCode"] == 200
     assert {"boto3", "botocore", "zappa", "handler"} & set(first["loaded"]) == set()
     assert {"flask", "nacl", "app"} <= set(first["loaded"])
+    # nor for the command modules, the database driver, the HTTP client or automod's regex engine (issue 9)
+    assert {"commands", "psycopg2", "requests", "re2", "PIL"} & set(first["loaded"]) == set()
+    assert {"commands", "psycopg2"} <= set(on_lambda["by_name"]["url config view"]["loaded"])
 
 
 def test_no_log_line_holds_a_token_a_signature_or_a_secret(on_lambda):

@@ -1,4 +1,6 @@
 """The set of declared commands and component routes the dispatcher consults."""
+import threading
+
 from .components import ComponentRoute, DeclarationError
 from .declare import SlashCommand
 
@@ -39,3 +41,32 @@ class CommandSet:
         prefix, *args = (custom_id or "").split(":")
         route = self.routes.get((kind, prefix))
         return (route.handler, args) if route and route.accepts(args) else None
+
+
+class LazyCommandSet:
+    """A CommandSet built by `load()` the first time a command, route or the registration JSON is asked for:
+    a PING (and a cold start that only answers one) imports no command module and no feature service."""
+
+    def __init__(self, load):
+        self._load, self._loaded, self._lock = load, None, threading.Lock()
+
+    def loaded(self) -> CommandSet:
+        if self._loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    self._loaded = self._load()
+        return self._loaded
+
+    @property
+    def commands(self) -> dict:
+        return self.loaded().commands
+
+    @property
+    def routes(self) -> dict:
+        return self.loaded().routes
+
+    def registration_json(self) -> list:
+        return self.loaded().registration_json()
+
+    def route(self, kind: str, custom_id: str):
+        return self.loaded().route(kind, custom_id)
