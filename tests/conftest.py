@@ -59,6 +59,15 @@ def discord_server():
     fake.stop()
 
 
+@pytest.fixture(scope="module")
+def own_discord():
+    """A fake Discord of the test module's own: jobs walk every guild a fake knows, so a module whose jobs
+    must see only its guilds overrides `fake_discord` with this one, emptied by `forget_guilds()`."""
+    fake = FakeDiscord(application_id=BOT_ID, bot_token=BOT_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
 @pytest.fixture
 def fake_discord(discord_server):
     discord_server.reset()

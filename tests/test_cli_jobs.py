@@ -16,8 +16,6 @@ import pytest
 from app import create_app, db, guild_settings
 from app.automod.store import save_rule
 from tests import interactions as ix
-from tests.conftest import BOT_TOKEN
-from tests.fakes.discord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[1]
 G = "811000000000000001"
@@ -25,18 +23,9 @@ CHANNEL, ALICE, BOB = "821000000000000002", "861000000000000006", "8710000000000
 REWARD_ROLE, BOT_ROLE = "911000000000000001", "911000000000000020"
 
 
-@pytest.fixture(scope="module")
-def own_discord():
-    """A fake Discord of this module's own: the jobs walk every guild it knows, and only ours are here."""
-    fake = FakeDiscord(application_id=ix.BOT_ID, bot_token=BOT_TOKEN).start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
 def fake_discord(own_discord):
-    own_discord.reset()
-    own_discord._guilds.clear()
+    own_discord.forget_guilds()
     own_discord.add_guild(G, ix.OWNER_ID, roles=[{"id": REWARD_ROLE, "name": "Level 1", "position": 1},
                                                  {"id": BOT_ROLE, "name": "bot", "position": 20}])
     own_discord.add_member(G, ix.BOT_ID, roles=[BOT_ROLE], bot=True)

@@ -9,24 +9,14 @@ import pytest
 from app import create_app
 from app.jobs import run_job
 from tests import interactions as ix
-from tests.conftest import BOT_TOKEN
-from tests.fakes.discord import FakeDiscord
 
 GUILDS = [f"81200000000000000{n}" for n in range(1, 6)]
 DELAY, BUDGET = 0.6, 1.5  # the budget fits two slow guilds with 0.3 s to spare either way
 
 
-@pytest.fixture(scope="module")
-def own_discord():
-    fake = FakeDiscord(application_id=ix.BOT_ID, bot_token=BOT_TOKEN).start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
 def fake_discord(own_discord):
-    own_discord.reset()
-    own_discord._guilds.clear()
+    own_discord.forget_guilds()
     for guild_id in GUILDS:
         own_discord.add_guild(guild_id, ix.OWNER_ID)
         own_discord.add_channel(guild_id, str(int(guild_id) + 1000), name="general")

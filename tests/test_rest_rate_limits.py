@@ -10,7 +10,6 @@ import pytest
 
 from app.discord.rest import DiscordClient, DiscordError
 from tests.conftest import BOT_TOKEN
-from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.rate_limits import bucket_hash
 from tests.interactions import BOT_ID
 
@@ -20,15 +19,9 @@ CHANNEL = "820000000000000002"
 TOKEN = "aW50ZXJhY3Rpb246c2VjcmV0LXRva2Vu"
 
 
-@pytest.fixture(scope="module")
-def own_discord():
-    """A fake Discord of these tests' own: the second guild must not show up in the shared one's guild list."""
-    with FakeDiscord(application_id=BOT_ID, bot_token=BOT_TOKEN) as fake:
-        yield fake
-
-
 @pytest.fixture
 def fake_discord(own_discord):
+    """The module's own fake: the second guild must not show up in the shared one's guild list."""
     own_discord.reset()
     return own_discord
 

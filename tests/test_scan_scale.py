@@ -20,7 +20,6 @@ from app.jobs.rate_budget import RateBudget
 from app.jobs.scan import scan
 from tests import interactions as ix
 from tests.conftest import BOT_TOKEN
-from tests.fakes.discord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMBER = "851000000000000002"
@@ -47,17 +46,9 @@ class Recording:
             self.seen += [m["id"] for m in messages]
 
 
-@pytest.fixture(scope="module")
-def own_discord():
-    fake = FakeDiscord(application_id=ix.BOT_ID, bot_token=BOT_TOKEN).start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
 def fake_discord(own_discord):
-    own_discord.reset()
-    own_discord._guilds.clear()
+    own_discord.forget_guilds()
     for guild_id in GUILDS:
         own_discord.add_guild(guild_id, ix.OWNER_ID)
         own_discord.add_channel(guild_id, channel_of(guild_id))

@@ -13,8 +13,6 @@ import pytest
 from app import features
 from deploy import clock
 from tests import interactions as ix
-from tests.conftest import BOT_TOKEN
-from tests.fakes.discord import FakeDiscord
 from tests.lambda_package import stage_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,13 +51,6 @@ def test_the_crontab_schedules_every_job_at_its_lambda_interval():
             same = clock.parse(f"{minute} {hour} {dom.replace('?', '*')} {month} {dow.replace('?', '*')} "
                                f"python -m app job {job}")[0]
             assert fires == [at for at in WEEK if same.due(at)], job
-
-
-@pytest.fixture(scope="module")
-def own_discord():
-    fake = FakeDiscord(application_id=ix.BOT_ID, bot_token=BOT_TOKEN).start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

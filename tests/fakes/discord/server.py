@@ -140,6 +140,12 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
             self._slow.clear()
         self.limits.reset()
 
+    def forget_guilds(self):
+        """reset(), and no guild (nor its members, channels and messages) is known any more."""
+        self.reset()
+        with self._lock:
+            self._guilds.clear()
+
     def _take_scripted(self, method, path):
         with self._lock:
             for entry in self._scripted:
