@@ -24,7 +24,7 @@ def serve(args) -> None:
     if settings.get("LOCAL_MODE"):
         print("Local mode: no Discord application is configured, so StatusSync uses a generated key pair.")
         print(f"  public key {settings['DISCORD_PUBLIC_KEY']} (kept in .data/local_identity.json)")
-        print(f"  try it:  python -m app try '/config view'   (signs and sends an interaction to this server)")
+        print(f"  try it:  ./run try '/config view'   (signs and sends an interaction to this server)")
     print(f"StatusSync listening on http://127.0.0.1:{port}  (health: /health, interactions: POST /interactions)")
     waitress_serve(app, host=args.host, port=port, threads=8, ident="statussync")
 
