@@ -11,6 +11,10 @@ class Invalid(Exception):
     """Not a valid interaction; the message (fixed text, never the input) is the 400's error."""
 
 
+class Refused(Exception):
+    """A valid interaction whose content we refuse; the message is shown to the user, ephemeral."""
+
+
 def has_bad_characters(text: str) -> bool:
     """True when `text` holds a NUL (PostgreSQL refuses it) or a lone surrogate (not encodable as UTF-8)."""
     if "\x00" in text:
