@@ -78,7 +78,8 @@ def main(argv=None) -> None:
     p.set_defaults(func=job)
     p = sub.add_parser("grant-premium", help="give a guild a premium tier by hand")
     p.add_argument("guild")
-    p.add_argument("tier", choices=["basic", "pro", "enterprise"])
+    from .premium.tiers import PAID
+    p.add_argument("tier", choices=PAID)
     p.add_argument("--days", type=int, default=None)
     p.set_defaults(func=grant_premium)
     p = sub.add_parser("revoke-premium", help="take a guild's manual premium away")

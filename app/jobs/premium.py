@@ -2,9 +2,8 @@
 from datetime import timedelta
 
 from .. import db
+from ..premium.tiers import PAID as TIERS
 from . import job
-
-TIERS = ("basic", "pro", "enterprise")
 
 
 def grant(runtime, guild_id, tier: str, days=None) -> str:

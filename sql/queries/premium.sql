@@ -12,3 +12,8 @@ DELETE FROM premium_subscriptions WHERE guild_id = %(guild_id)s AND source = 'ma
 -- name: expire
 UPDATE premium_subscriptions SET status = 'expired', updated_at = %(now)s
 WHERE status = 'active' AND current_period_end IS NOT NULL AND current_period_end < %(now)s;
+
+-- name: current_tier
+SELECT tier FROM premium_subscriptions
+WHERE guild_id = %(guild_id)s AND status = 'active'
+  AND (current_period_end IS NULL OR current_period_end >= %(now)s);
