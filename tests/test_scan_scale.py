@@ -195,7 +195,9 @@ def test_shards_cover_every_guild_exactly_once_per_round(settings, consumer, fak
 def lock_holders(database_url):
     conn = psycopg2.connect(database_url)
     with conn, conn.cursor() as cur:
-        cur.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+        # advisory locks are per database; other databases' runs (other suites) must not count here
+        cur.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
         found = cur.fetchone()[0]
     conn.close()
     return found
