@@ -236,3 +236,20 @@ def test_split_pieces_fit_and_keep_every_character_and_fence(text):
     assert all(p.count("```") % 2 == 0 for p in pieces) or text.count("```") % 2
     kept = re.sub(r"\s+|```(js)?", "", "".join(pieces))
     assert kept == re.sub(r"\s+|```(js)?", "", text)
+
+
+def test_config_ai_sets_the_prompt_and_channels_and_shows_todays_usage(discord, fake_discord, fake_ai, runtime,
+                                                                      clean_db):
+    asked(discord, runtime, "count me")
+    other = "880000000000000002"
+    resolved = {"channels": {other: {"id": other, "type": 0, "name": "ask-here", "permissions": "8"}}}
+    answer = discord.command("config", [ix.sub("ai", ix.opt("system_prompt", "Be brief."),
+                                               ix.opt("allow_channel", other, 7))], resolved=resolved)
+    assert answer["type"] == 4 and answer["data"]["flags"] == 64
+    shown = answer["data"]["embeds"][0]["description"]
+    assert f"<#{other}>" in shown and "Be brief." in shown
+    assert "1/25 answers for the server (Free tier), 5 per member" in shown
+    _, refused = ask(discord, "here?")  # CHANNEL_ID is not the allowed one now
+    assert refused["type"] == 4 and f"only in <#{other}>" in refused["data"]["content"]
+    members_may_not = discord.command("config", [ix.sub("ai", ix.opt("enabled", False, 5))], permissions=0)
+    assert "Manage Server" in members_may_not["data"]["content"]

@@ -5,7 +5,7 @@ from app.guild_settings import Section
 FEATURE = Feature(
     "ai",
     sections=[Section("ai", {"enabled": True, "system_prompt": "", "allowed_channel_ids": []}, "AI answers (/ask)",
-                      kinds={"allowed_channel_ids": "list"})],
+                      kinds={"allowed_channel_ids": "list"}, validate="app.ai.answers:validate_settings")],
     tasks={"ask": "commands.ask:stream_answer"},
-    commands=["commands.ask"],
+    commands=["commands.ask", "commands.config_ai"],
 )

@@ -15,6 +15,17 @@ DEFAULT_SYSTEM_PROMPT = ("You are a helpful assistant in a Discord server. Answe
 NOT_CONFIGURED = "AI answers are not configured for this bot (its operator has not set AI_API_BASE)."
 
 
+MAX_SYSTEM_PROMPT = 1000
+
+
+def validate_settings(values: dict) -> None:
+    if len(values.get("system_prompt") or "") > MAX_SYSTEM_PROMPT:
+        raise UserError(f"system_prompt must be at most {MAX_SYSTEM_PROMPT} characters.")
+    channels = values.get("allowed_channel_ids") or []
+    if len(channels) > 50 or not all(str(c).isdigit() for c in channels):
+        raise UserError("allowed_channel_ids must be a list of at most 50 channel ids.")
+
+
 def check_allowed(section: dict, channel_id) -> None:
     if not section.get("enabled", True):
         raise UserError("AI answers are turned off in this server (`/config` or the dashboard, section ai).")
