@@ -45,14 +45,17 @@ def stream_answer(ctx, prompt, private, day):
         except DiscordError as exc:  # a lost intermediate edit only delays the words; the final edit follows
             log.warning("/ask %s: a streaming edit failed: %s", ctx.id, exc)
 
-    counted = {}
+    counted, cut_off = {}, ""
     try:
         answer = answers.stream_to(ctx.runtime.settings, prompt, system_prompt, show, time.monotonic, counted)
     except ProviderError as exc:
-        usage.refund(ctx.db, ctx.guild_id, ctx.user.id, day)
-        return ctx.reply(f"⚠️ No answer: {exc}", allowed_mentions=NO_MENTIONS)
+        if not exc.partial.strip():
+            usage.refund(ctx.db, ctx.guild_id, ctx.user.id, day)  # no answer: it does not count
+            return ctx.reply(f"⚠️ No answer: {exc}", allowed_mentions=NO_MENTIONS)
+        answer = exc.partial + ("\n```" if exc.partial.count("```") % 2 else "")  # the note outside any code
+        cut_off = f"\n\n⚠️ The answer was cut off: {exc}"
     usage.add_tokens(ctx.db, ctx.guild_id, day, counted.get("total_tokens") or 0)
-    first, *rest = text.split(text.neutralise(answer))
+    first, *rest = text.split(text.neutralise(answer) + cut_off)
     for piece in rest:
         ctx.discord.follow_up(ctx.token, {"content": piece, "allowed_mentions": NO_MENTIONS,
                                           **({"flags": EPHEMERAL} if private else {})})

@@ -176,7 +176,7 @@ def test_the_guild_quota_counts_every_member_and_premium_raises_it(discord, fake
     (lambda ai: ai.fail(500), "had an error (500)"),
     (lambda ai: ai.fail(503), "had an error (503)"),
     (lambda ai: ai.malformed(), "could not read"),
-    (lambda ai: ai.drop(after=3), "broke mid-answer"),
+    (lambda ai: ai.drop(after=0), "broke mid-answer"),
     (lambda ai: ai.stall(2.0), "did not answer in time"),
 ], ids=["401", "429", "500", "503", "malformed", "dropped", "timeout"])
 def test_a_provider_failure_is_explained_in_the_reply_and_not_counted(discord, fake_discord, fake_ai, runtime,
@@ -187,6 +187,21 @@ def test_a_provider_failure_is_explained_in_the_reply_and_not_counted(discord, f
     assert final.startswith("⚠️ No answer: ") and told in final
     assert fake_ai.api_key not in final
     assert [row[3] for row in usage_rows(clean_db, "ai_usage_member")] == [0]
+
+
+@pytest.mark.parametrize("script, told", [
+    (lambda ai: ai.drop(after=3), "broke mid-answer"),
+    (lambda ai: ai.answer(["piece0 ", "piece1 ", "piece2 ", "never"], pause_after=3, pause_s=1.5),
+     "stopped answering mid-way"),
+], ids=["dropped", "stalled"])
+def test_an_answer_cut_off_mid_stream_keeps_what_came_and_says_it_was_cut(discord, fake_discord, fake_ai,
+                                                                          runtime, clean_db, script, told):
+    script(fake_ai)
+    interaction = asked(discord, runtime, "go on")
+    final = edits(fake_discord, interaction)[-1].json["content"]
+    assert final.startswith("piece0 piece1 piece2") and "never" not in final
+    assert "\n\n⚠️ The answer was cut off: " in final and told in final
+    assert [row[3] for row in usage_rows(clean_db, "ai_usage_member")] == [1]  # a partial answer counts
 
 
 def test_not_configured_says_so_at_once(settings, signing_key, fake_ai, clean_db):

@@ -51,9 +51,13 @@ def shown(answer: str, suffix: str = "") -> str:
 
 def stream_to(settings: dict, prompt: str, system_prompt, show, monotonic=time.monotonic, usage=None) -> str:
     answer, last_shown = "", None
-    for piece in provider.stream_answer(settings, messages_for(prompt, system_prompt), usage):
-        answer += piece
-        if last_shown is None or monotonic() - last_shown >= EDIT_INTERVAL_S:
-            show(shown(answer, " ▌"))
-            last_shown = monotonic()
+    try:
+        for piece in provider.stream_answer(settings, messages_for(prompt, system_prompt), usage):
+            answer += piece
+            if last_shown is None or monotonic() - last_shown >= EDIT_INTERVAL_S:
+                show(shown(answer, " ▌"))
+                last_shown = monotonic()
+    except provider.ProviderError as exc:
+        exc.partial = answer
+        raise
     return answer

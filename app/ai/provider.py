@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 20.0    # the longest silence between two pieces of a streamed answer
-TOTAL_TIMEOUT_S = 120.0  # the whole answer
+TOTAL_TIMEOUT_S = 45.0   # the whole answer: a deferred run on Lambda has 60 s (zappa_settings.json)
 MAX_TOKENS = 1500
 
 
@@ -21,6 +21,7 @@ class ProviderError(Exception):
     def __init__(self, kind: str, message: str):
         super().__init__(message)
         self.kind = kind  # timeout | auth | rate_limited | unavailable | malformed | dropped | refused
+        self.partial = ""  # the answer received before it failed (set by answers.stream_to)
 
 
 def configured(settings: dict) -> bool:

@@ -3,6 +3,7 @@
 Scripted per request, in order; when nothing is scripted it answers "Hello from the fake model.":
 
     fake.answer(["Hel", "lo"], interval_s=0.02)   # a streamed answer, one piece every interval
+    fake.answer(["a", "b"], pause_after=1, pause_s=2)  # silent for 2 s mid-stream
     fake.fail(429)                                # an error status with an OpenAI-shaped error body
     fake.stall(3.0)                               # no answer at all for 3 s (the client should time out)
     fake.malformed()                              # a data: line that is not JSON
@@ -54,9 +55,11 @@ class FakeAI:
             self._scripts.append(script)
         return self
 
-    def answer(self, pieces, interval_s=0.0, usage=None):
+    def answer(self, pieces, interval_s=0.0, usage=None, pause_after=None, pause_s=0.0):
+        """Stream `pieces`; with pause_after=n, go silent for pause_s after the n-th piece."""
         pieces = [pieces] if isinstance(pieces, str) else list(pieces)
-        return self._script(kind="stream", pieces=pieces, interval_s=interval_s, usage=usage)
+        return self._script(kind="stream", pieces=pieces, interval_s=interval_s, usage=usage,
+                            pause_after=pause_after, pause_s=pause_s)
 
     def fail(self, status, message="fake failure"):
         return self._script(kind="status", status=status, message=message)
@@ -135,7 +138,9 @@ def _handler_for(fake):
                     self._send_chunk(b"data: [DONE]\n\n")
                     self._send_chunk(b"")
                     return
-                for piece in script["pieces"]:
+                for number, piece in enumerate(script["pieces"]):
+                    if number == script.get("pause_after"):
+                        time.sleep(script["pause_s"])
                     self._send_chunk(_chunk(model, piece))
                     if script["interval_s"]:
                         time.sleep(script["interval_s"])
