@@ -4,6 +4,10 @@ the first words) and to the last edit (the whole answer), p50 and max over the r
 
     python bench/bench_ask.py [--runs 5] [--tokens 150]
 
+Measured (this machine, PostgreSQL on loopback): 150 tokens (3.0 s of streaming): first edit p50 14 ms
+(max 93), last edit p50 3,081 ms (max 3,152), 4-5 edits; 600 tokens (12 s): first 15 ms, last 12,279 ms,
+14 edits. The first edit follows the provider's first token; the last one comes ~80 ms after its last.
+
 Uses DATABASE_URL / TEST_DATABASE_URL (or postgresql://postgres@127.0.0.1:5432/postgres) to create and drop
 its own throwaway database.
 """
