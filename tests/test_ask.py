@@ -268,3 +268,12 @@ def test_config_ai_sets_the_prompt_and_channels_and_shows_todays_usage(discord, 
     assert refused["type"] == 4 and f"only in <#{other}>" in refused["data"]["content"]
     members_may_not = discord.command("config", [ix.sub("ai", ix.opt("enabled", False, 5))], permissions=0)
     assert "Manage Server" in members_may_not["data"]["content"]
+
+
+def test_the_tokens_the_provider_reports_are_added_to_the_guilds_day(discord, fake_discord, fake_ai, runtime,
+                                                                    clean_db):
+    fake_ai.answer(["Short ", "answer."], usage={"prompt_tokens": 30, "completion_tokens": 12, "total_tokens": 42})
+    fake_ai.answer(["Another."], usage={"prompt_tokens": 20, "completion_tokens": 8, "total_tokens": 28})
+    asked(discord, runtime, "one")
+    asked(discord, runtime, "two")
+    assert usage_rows(clean_db, "ai_usage_guild") == [(int(ix.GUILD_ID), runtime.clock().date(), 2, 70)]
