@@ -22,6 +22,7 @@ DEFAULTS = {
     "AI_API_BASE": None,
     "AI_API_KEY": None,
     "AI_MODEL": None,
+    "AI_TIMEOUT_S": "20",  # the longest silence of the AI provider mid-answer (app/ai/provider.py)
     "PORT": "3000",
     "JOB_BUDGET_SECONDS": "40",  # one run of a scheduled job (app/jobs/guilds.py), inside Lambda's 60 s
     # The scan at scale (docs/scaling.md): guild shards, their start (lambda | threads | inline), the jobs'

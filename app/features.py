@@ -21,7 +21,7 @@ import threading
 
 from .guild_settings import Section
 
-FEATURE_PACKAGES = ("app.moderation", "app.automod", "app.social")
+FEATURE_PACKAGES = ("app.moderation", "app.automod", "app.social", "app.ai")
 
 
 class DeclarationError(Exception):

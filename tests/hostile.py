@@ -104,6 +104,7 @@ REAL_INTERACTIONS = {
     "automod test": lambda: ix.command("automod", [ix.sub("test", ix.opt("text", "hello there"))]),
     "automod words add": lambda: ix.command("automod", [{"type": 2, "name": "words", "options": [
         ix.sub("add", ix.opt("items", "badword, cat*"))]}]),
+    "ask": lambda: ix.command("ask", [ix.opt("prompt", "What is a snowflake id?"), ix.opt("private", True, 5)]),
     "imgsay": lambda: ix.command("imgsay", [ix.opt("text", "Game night"), ix.opt("style", "neon")]),
     "echo autocomplete": lambda: ix.command("echo", [{"name": "text", "type": 3, "value": "ab", "focused": True}],
                                             interaction_type=4),
