@@ -1,0 +1,8 @@
+"""Custom commands: /cc makes guild slash commands whose answers are sandboxed Jinja2 templates."""
+from app.features import Feature
+
+FEATURE = Feature(
+    "custom",
+    commands=["commands.cc"],
+    fallbacks=["commands.cc:run_custom_command"],  # a guild's own commands, for names no built-in has
+)

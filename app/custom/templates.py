@@ -1,0 +1,155 @@
+"""Custom command templates: Jinja2's SandboxedEnvironment with a budget on every render.
+
+A render may take `WALL_S` of wall time, `STEPS` counted steps (loop iterations, calls, multiplications)
+and `OUTPUT_LIMIT` characters. Whatever breaks a rule raises TemplateError with words for the author;
+nothing a template says can hang the request or reach Python internals.
+"""
+import contextlib
+import threading
+import time
+
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+WALL_S = 0.05
+STEPS = 10_000
+OUTPUT_LIMIT = 2000
+SOURCE_LIMIT = 4000
+SEQUENCE_LIMIT = 10_000  # a string or list made by * may not be longer than this
+POWER_LIMIT = 64  # an exponent past this is refused (10 ** 10 ** 10 would never finish)
+
+
+class TemplateError(Exception):
+    """The template can't be used, or this render broke its budget; the message is for the author."""
+
+
+class _Budget:
+    def __init__(self, wall_s: float, steps: int):
+        self.ends, self.left = time.perf_counter() + wall_s, steps
+
+    def spend(self, steps=1) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise TemplateError(f"the template did too much work (more than {STEPS:,} steps); "
+                                "loop over fewer things")
+        if time.perf_counter() > self.ends:
+            raise TemplateError(f"the template took longer than {int(WALL_S * 1000)} ms")
+
+
+_local = threading.local()  # the budget of the render running on this thread; the environment is shared
+
+
+@contextlib.contextmanager
+def _rendering(budget):
+    previous, _local.budget = getattr(_local, "budget", None), budget
+    try:
+        yield
+    finally:
+        _local.budget = previous
+
+
+class _BudgetedEnvironment(SandboxedEnvironment):
+    """The sandbox, with every call, loop step over `range` and `*`/`**` charged to the render's budget."""
+    intercepted_binops = frozenset(["*", "**", "%"])
+
+    def wrap_str_format(self, value):
+        if super().wrap_str_format(value) is None:
+            return None
+
+        def refused(*args, **kwargs):  # a width in the format spec allocates unbounded text
+            raise SecurityError("str.format is not available in templates; join text with ~")
+        return refused
+
+    def _spend(self, steps=1):
+        budget = getattr(_local, "budget", None)
+        if budget is not None:
+            budget.spend(steps)
+
+    def call(self, __context, __obj, *args, **kwargs):
+        self._spend()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context, operator, left, right):
+        self._spend()
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > POWER_LIMIT:
+            raise TemplateError(f"exponents above {POWER_LIMIT} are not allowed")
+        if operator == "%" and isinstance(left, str):
+            raise SecurityError("%-formatting is not available in templates; join text with ~")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > SEQUENCE_LIMIT:
+                    raise TemplateError(f"that would make something longer than {SEQUENCE_LIMIT:,} items")
+        return super().call_binop(context, operator, left, right)
+
+
+def _environment() -> _BudgetedEnvironment:
+    env = _BudgetedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    for unsafe in ("center", "indent", "wordwrap", "format", "xmlattr", "pprint", "urlize", "tojson"):
+        env.filters.pop(unsafe, None)  # width arguments allocate unbounded text; none is needed for a reply
+    env.globals.clear()
+    env.globals["range"] = _budgeted_range(env)
+    return env
+
+
+def _budgeted_range(env):
+    def budgeted_range(*args):
+        steps = range(*args)
+        if len(steps) > STEPS:
+            raise TemplateError(f"range() may give at most {STEPS:,} numbers")
+
+        def counted():
+            for value in steps:
+                env._spend()
+                yield value
+        return counted()
+    return budgeted_range
+
+
+_ENV = _environment()
+
+
+def check_source(source: str):
+    """The compiled template, or TemplateError naming the problem (syntax, length, a forbidden name)."""
+    if not isinstance(source, str) or not source.strip():
+        raise TemplateError("the response is empty")
+    if len(source) > SOURCE_LIMIT:
+        raise TemplateError(f"the response template is longer than {SOURCE_LIMIT:,} characters")
+    try:
+        tree = _ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"template syntax error on line {exc.lineno}: {exc.message}") from None
+    for node in tree.find_all((nodes.Getattr, nodes.Name)):
+        name = node.attr if isinstance(node, nodes.Getattr) else node.name
+        if name.startswith("_"):
+            raise TemplateError(f"`{name}` is not available in templates (names starting with _ are internal)")
+    return _ENV.from_string(source)
+
+
+def render(source: str, context: dict, *, wall_s: float = WALL_S, steps: int = STEPS) -> str:
+    """The rendered text (≤ OUTPUT_LIMIT characters, not blank), or TemplateError."""
+    template = check_source(source)
+    budget = _Budget(wall_s, steps)
+    out, size = [], 0
+    try:
+        with _rendering(budget):
+            for chunk in template.generate(**context):
+                size += len(chunk)
+                if size > OUTPUT_LIMIT:
+                    raise TemplateError(f"the reply would be longer than Discord's {OUTPUT_LIMIT:,} characters")
+                budget.spend(0)
+                out.append(chunk)
+    except TemplateError:
+        raise
+    except SecurityError as exc:
+        raise TemplateError(f"not allowed in a template: {exc}") from None
+    except UndefinedError as exc:
+        raise TemplateError(f"the template uses something that doesn't exist: {exc}") from None
+    except RecursionError:
+        raise TemplateError("the template calls itself too deeply") from None
+    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as exc:
+        raise TemplateError(f"the template failed: {type(exc).__name__}: {exc}") from None
+    text = "".join(out).strip()
+    if not text:
+        raise TemplateError("the template rendered nothing")
+    return text

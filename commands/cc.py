@@ -1,0 +1,185 @@
+"""/cc add, edit, remove, list, export, import: a guild's own slash commands, answered from templates."""
+from app.discord import permissions as perms
+from app.errors import UserError
+from app.interactions import options as opts
+from app.interactions.declare import Option, SlashCommand, modal
+from app.interactions.responses import NO_MENTIONS, Attachment, embed
+
+cc = SlashCommand("cc", "Custom commands: this server's own slash commands",
+                  default_member_permissions=perms.MANAGE_GUILD)
+
+_SETTINGS = [
+    Option.string("description", "What the command does (shown in Discord's command list)", required=False,
+                  max_length=100),
+    Option.string("options", "Up to 5 typed options: name:type, name?:type:description [a|b]", required=False,
+                  max_length=800),
+    Option.boolean("ephemeral", "Answer only to whoever uses it", required=False),
+    Option.integer("cooldown", "Seconds each member waits between uses", required=False, min_value=0,
+                   max_value=604800),
+    Option.role("required_role", "Only members with this role may use it", required=False),
+    Option.channel("allowed_channel", "Only usable in this channel", required=False),
+]
+TEMPLATE_FIELD, DESCRIPTION_FIELD, OPTIONS_FIELD = "template", "description", "options"
+
+
+def _require_manager(ctx):
+    if not ctx.has(perms.MANAGE_GUILD):
+        raise UserError("You need the Manage Server permission to change custom commands.")
+
+
+def _builtin_names(ctx) -> set:
+    return set(ctx.runtime.commands.commands)
+
+
+def _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel) -> dict:
+    from app.custom import definitions
+    fields = {"template": response, "description": description, "ephemeral": ephemeral,
+              "cooldown_seconds": cooldown,
+              "required_role_id": (required_role or {}).get("id"),
+              "allowed_channel_id": (allowed_channel or {}).get("id")}
+    if options is not None:
+        fields["options"] = definitions.parse_options(options)
+    return fields
+
+
+def _added(row) -> str:
+    from app.custom import definitions
+    shape = f" ({definitions.describe_options(row['options'])})" if row["options"] else ""
+    return f"Added `/{row['name']}`{shape}. It shows up in this server's command list now."
+
+
+@cc.subcommand("add", "Add a custom command (leave out response to write it in a form)", options=[
+    Option.string("name", "The command's name: lowercase letters, digits, - or _", max_length=32),
+    Option.string("response", "What it answers: a template, e.g. Hello {{ user.mention }}!", required=False,
+                  max_length=4000),
+    *_SETTINGS])
+def add(ctx, name, response=None, description=None, options=None, ephemeral=None, cooldown=None,
+        required_role=None, allowed_channel=None):
+    from app.custom import definitions, service
+    _require_manager(ctx)
+    name = definitions.check_name(name, _builtin_names(ctx))
+    if response is None:
+        return _template_form(ctx, name, description, options)
+    fields = _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel)
+    row = service.add(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, fields=fields,
+                      builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
+    return ctx.reply(_added(row), ephemeral=True)
+
+
+def _template_form(ctx, name, description, options):
+    from app.interactions.declare import custom_id
+
+    def field(field_id, label, style, value, required, length):
+        item = {"type": 4, "custom_id": field_id, "label": label, "style": style, "required": required,
+                "max_length": length}
+        if value:
+            item["value"] = value
+        return {"type": 1, "components": [item]}
+    return ctx.modal(custom_id("ccadd", name), f"New command /{name}", [
+        field(TEMPLATE_FIELD, "Response template", 2, None, True, 4000),
+        field(DESCRIPTION_FIELD, "Description", 1, description, False, 100),
+        field(OPTIONS_FIELD, "Options (name:type, name?:type:description)", 1, options, False, 800)])
+
+
+@modal("ccadd")
+def add_from_form(ctx, name):
+    from app.custom import service
+    _require_manager(ctx)
+    fields = ctx.data.get("fields") or {}
+    made = _fields(fields.get(TEMPLATE_FIELD) or "", fields.get(DESCRIPTION_FIELD) or None,
+                   fields.get(OPTIONS_FIELD) or None, None, None, None, None)
+    row = service.add(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, fields=made,
+                      builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
+    return ctx.reply(_added(row), ephemeral=True)
+
+
+@cc.subcommand("edit", "Change a custom command (only what you give changes)", options=[
+    Option.string("name", "Which command", max_length=32),
+    Option.string("response", "The new template", required=False, max_length=4000), *_SETTINGS])
+def edit(ctx, name, response=None, description=None, options=None, ephemeral=None, cooldown=None,
+         required_role=None, allowed_channel=None):
+    from app.custom import service
+    _require_manager(ctx)
+    changes = _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel)
+    row = service.edit(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, changes=changes, now=ctx.now)
+    return ctx.reply(f"Changed `/{row['name']}`.", ephemeral=True)
+
+
+@cc.subcommand("remove", "Remove a custom command", options=[Option.string("name", "Which command", max_length=32)])
+def remove(ctx, name):
+    from app.custom import service
+    _require_manager(ctx)
+    service.remove(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, now=ctx.now)
+    return ctx.reply(f"Removed `/{name.strip().lower()}`.", ephemeral=True)
+
+
+@cc.subcommand("list", "This server's custom commands")
+def list_commands(ctx):
+    from app.custom import definitions, service
+    from app.premium import tiers
+    rows = service.listing(ctx.db, ctx.guild_id)
+    allowed = tiers.limit(ctx.db, ctx.guild_id, ctx.now, "custom_commands")
+    if not rows:
+        return ctx.reply(embeds=[embed("Custom commands", f"None yet (0 of {allowed}). Add one with `/cc add`.")],
+                         ephemeral=True)
+    lines = [f"`/{row['name']}` {definitions.describe_options(row['options'])} — {row['description']}"
+             + ("" if row["state"] == "registered" else f" *({row['state']})*") for row in rows]
+    return ctx.reply(embeds=[embed(f"Custom commands ({len(rows)} of {allowed})", "\n".join(lines)[:4000])],
+                     ephemeral=True)
+
+
+@cc.subcommand("export", "Download this server's custom commands as a JSON file")
+def export(ctx):
+    from app.custom import service
+    _require_manager(ctx)
+    data = service.export_json(ctx.db, ctx.guild_id)
+    return ctx.reply("This server's custom commands; `/cc import` reads this file back.", ephemeral=True,
+                     files=[Attachment("custom-commands.json", data, "application/json")])
+
+
+# ------------------------------------------------------------ a custom command being used
+
+def run_custom_command(ctx):
+    """The dispatcher's fallback: the guild's custom command of that name (or registered id), or None."""
+    from app.custom import service, templates
+    row = service.find_invoked(ctx.db, ctx.guild_id, ctx.data.get("id"), ctx.data.get("name"))
+    if row is None:
+        return None
+    if row["required_role_id"] and str(row["required_role_id"]) not in ctx.user.roles:
+        raise UserError(f"`/{row['name']}` is for members with the <@&{row['required_role_id']}> role.")
+    if row["allowed_channel_id"] and str(row["allowed_channel_id"]) != str(ctx.channel_id):
+        raise UserError(f"`/{row['name']}` works in <#{row['allowed_channel_id']}> only.")
+    args = _typed_args(ctx, row)
+    context = service.template_context(
+        invoker=_person(ctx.user), guild_id=ctx.guild_id,
+        channel={"id": str(ctx.channel_id), "name": (ctx.channel or {}).get("name", ""),
+                 "mention": f"<#{ctx.channel_id}>"},
+        args=args, now=ctx.created_at, rng=ctx.runtime.rng)
+    try:
+        text = templates.render(row["template"], context)
+    except templates.TemplateError as exc:
+        return ctx.error(f"`/{row['name']}` couldn't answer: {exc}. A server manager can fix it with `/cc edit`.")
+    service.take_cooldown(ctx.db, row, ctx.user.id, ctx.now)
+    return ctx.reply(text, ephemeral=row["ephemeral"], allowed_mentions=NO_MENTIONS)
+
+
+def _typed_args(ctx, row) -> dict:
+    declared = [Option(o["type"], o["name"], o["description"], required=o.get("required", True),
+                       choices=[(c["name"], c["value"]) for c in o["choices"]] if o.get("choices") else None)
+                for o in row["options"]]
+    given = opts.parse(ctx, declared, ctx.data.get("options") or [])
+    args = {o.name: None for o in declared}
+    for name, value in given.items():
+        if hasattr(value, "mention"):
+            args[name] = _person(value)
+        elif isinstance(value, dict):  # a channel or a role, as Discord resolved it
+            is_role = "permissions" in value or "color" in value
+            args[name] = {"id": str(value.get("id")), "name": value.get("name", ""),
+                          "mention": f"<@&{value.get('id')}>" if is_role else f"<#{value.get('id')}>"}
+        else:
+            args[name] = value
+    return args
+
+
+def _person(target) -> dict:
+    return {"id": target.id, "name": target.name, "mention": target.mention, "bot": target.is_bot}
