@@ -137,6 +137,37 @@ def export(ctx):
                      files=[Attachment("custom-commands.json", data, "application/json")])
 
 
+IMPORT_LIMIT_BYTES = 512 * 1024
+
+
+@cc.subcommand("import", "Add custom commands from a file made by /cc export", options=[
+    Option.attachment("file", "The JSON file /cc export made")])
+def import_file(ctx, file):
+    _require_manager(ctx)
+    if int(file.get("size") or 0) > IMPORT_LIMIT_BYTES:
+        raise UserError("That file is too large for custom commands (at most 512 KB).")
+    return ctx.defer(import_commands, ephemeral=True, url=file.get("url"))
+
+
+def import_commands(ctx, url):
+    """Deferred: fetch the file from Discord's CDN, add what fits, say what conflicted."""
+    from app.custom import service
+    from app.discord.cdn import fetch_attachment
+    data = fetch_attachment(ctx.settings.get("DISCORD_CDN_BASE") or "https://cdn.discordapp.com", url,
+                            IMPORT_LIMIT_BYTES)
+    if data is None:
+        return ctx.error("I couldn't download that file from Discord. Try again.")
+    try:
+        commands = service.read_export(data)
+    except UserError as exc:
+        return ctx.error(str(exc))
+    added, refused = service.import_commands(ctx.db, ctx.discord, guild_id=ctx.guild_id, commands=commands,
+                                             builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
+    lines = [f"Imported {len(added)} command(s)" + (": " + ", ".join(f"`/{n}`" for n in added) if added else ".")]
+    lines += [f"Not imported `/{name}`: {why}" for name, why in refused]
+    return ctx.reply("\n".join(lines)[:2000], ephemeral=True)
+
+
 # ------------------------------------------------------------ a custom command being used
 
 def run_custom_command(ctx):

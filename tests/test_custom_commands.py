@@ -198,3 +198,74 @@ def test_the_sandbox_gives_internals_nothing():
         except templates.TemplateError:
             continue
         assert "class" not in out and "module" not in out
+
+
+def wait_for(condition, seconds=10.0):
+    import time
+    ends = time.monotonic() + seconds
+    while time.monotonic() < ends:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_export_then_import_round_trip_reports_conflicts(discord, fake_discord, clean_db, app):
+    from tests.fakes.discord.request_body import parse_multipart
+    add(discord, "greet", "Hi {{ args.who.mention }}", ix.opt("options", "who:user:Who"), ix.opt("cooldown", 60, 4))
+    add(discord, "rules", "Read the rules", ix.opt("ephemeral", True, 5))
+    response = discord.post(json.dumps(ix.command("cc", [ix.sub("export")])).encode())
+    assert response.status_code == 200
+    callback, files = parse_multipart(response.content_type, response.get_data())
+    spec.validate_interaction_response(callback)
+    exported = json.loads(files[0][3])
+    assert [c["name"] for c in exported["commands"]] == ["greet", "rules"]
+
+    cc(discord, "remove", ix.opt("name", "greet"))
+    exported["commands"].append({"name": "ban", "template": "x"})
+    exported["commands"].append({"name": "escape", "template": "{{ x.__class__ }}"})
+    attachment = fake_discord.upload("custom-commands.json", json.dumps(exported).encode())
+    interaction = ix.command("cc", [ix.sub("import", ix.opt("file", attachment["id"], 11))],
+                             resolved={"attachments": {attachment["id"]: attachment}})
+    answer = discord.send(interaction)
+    assert answer["type"] == 5 and answer["data"]["flags"] & 64
+    assert wait_for(lambda: (fake_discord.webhook_messages(interaction["token"]) or [{}])[0].get("content"))
+    report = fake_discord.webhook_messages(interaction["token"])[0]["content"]
+    assert "Imported 1 command(s): `/greet`" in report
+    assert "`/rules`: `/rules` already exists" in report and "`/ban`" in report and "`/escape`" in report
+    greet = {c["name"]: c for c in fake_discord.commands(ix.GUILD_ID)}["greet"]
+    assert greet["options"][0]["type"] == 6
+    assert [r[0] for r in rows(clean_db)] == ["greet", "rules"]
+
+
+def test_a_file_that_is_not_an_export_is_refused(discord, fake_discord, clean_db):
+    attachment = fake_discord.upload("x.json", b"not json at all")
+    interaction = ix.command("cc", [ix.sub("import", ix.opt("file", attachment["id"], 11))],
+                             resolved={"attachments": {attachment["id"]: attachment}})
+    discord.send(interaction)
+    assert wait_for(lambda: (fake_discord.webhook_messages(interaction["token"]) or [{}])[0].get("content"))
+    assert "isn't JSON" in fake_discord.webhook_messages(interaction["token"])[0]["content"]
+
+
+def test_add_without_a_response_opens_a_form_whose_template_makes_the_command(discord, fake_discord, clean_db):
+    form = cc(discord, "add", ix.opt("name", "long"), ix.opt("options", "topic:string"))
+    assert form["type"] == 9 and form["data"]["custom_id"] == "ccadd:long"
+    submitted = ix.command("x", interaction_type=5)
+    submitted["data"] = {"custom_id": "ccadd:long", "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": "template", "value": "Line one\n{{ args.topic }}"}]},
+        {"type": 1, "components": [{"type": 4, "custom_id": "description", "value": "A long one"}]},
+        {"type": 1, "components": [{"type": 4, "custom_id": "options", "value": "topic:string"}]}]}
+    made = discord.send(submitted)
+    assert "Added `/long`" in made["data"]["content"]
+    assert use(discord, "long", [ix.opt("topic", "two")])["data"]["content"] == "Line one\ntwo"
+
+
+def test_edit_changes_the_template_and_the_registered_options(discord, fake_discord, clean_db):
+    add(discord, "pick", "{{ args.a }}", ix.opt("options", "a:string"))
+    edited = cc(discord, "edit", ix.opt("name", "pick"), ix.opt("response", "{{ args.a }} and {{ args.b }}"),
+                ix.opt("options", "a:string, b:integer"))
+    assert "Changed `/pick`" in edited["data"]["content"]
+    registered = fake_discord.commands(ix.GUILD_ID)[0]
+    assert [o["name"] for o in registered["options"]] == ["a", "b"]
+    assert len(fake_discord.find("PATCH", GUILD_COMMANDS + r"/\d+")) == 1
+    assert use(discord, "pick", [ix.opt("a", "x"), ix.opt("b", 2, 4)])["data"]["content"] == "x and 2"

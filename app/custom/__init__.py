@@ -4,5 +4,6 @@ from app.features import Feature
 FEATURE = Feature(
     "custom",
     commands=["commands.cc"],
+    tasks={"cc_import": "commands.cc:import_commands"},
     fallbacks=["commands.cc:run_custom_command"],  # a guild's own commands, for names no built-in has
 )

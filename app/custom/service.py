@@ -191,3 +191,21 @@ def read_export(data: bytes) -> list:
             or not isinstance(document.get("commands"), list):
         raise UserError("That file wasn't made by `/cc export`.")
     return [c for c in document["commands"] if isinstance(c, dict)]
+
+
+def import_commands(conn, discord, *, guild_id, commands, builtin_names, user_id, now) -> tuple[list, list]:
+    """Add each exported command that fits: (names added, [(name, why not)]). An existing name is a conflict
+    and is left as it is here; each command is checked exactly as `/cc add` checks it."""
+    added, refused = [], []
+    for command in commands[:DISCORD_GUILD_COMMANDS]:
+        name = str(command.get("name") or "")[:32]
+        fields = {k: command.get(k) for k in FIELDS}
+        try:
+            add(conn, discord, guild_id=guild_id, name=name, fields=fields, builtin_names=builtin_names,
+                user_id=user_id, now=now)
+        except UserError as exc:
+            conn.rollback()
+            refused.append((name or "(no name)", str(exc)))
+        else:
+            added.append(name)
+    return added, refused
