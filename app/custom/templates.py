@@ -5,6 +5,7 @@ and `OUTPUT_LIMIT` characters. Whatever breaks a rule raises TemplateError with 
 nothing a template says can hang the request or reach Python internals.
 """
 import contextlib
+import functools
 import threading
 import time
 
@@ -109,6 +110,7 @@ def _budgeted_range(env):
 _ENV = _environment()
 
 
+@functools.lru_cache(maxsize=512)  # a warm process compiles each guild's template once
 def check_source(source: str):
     """The compiled template, or TemplateError naming the problem (syntax, length, a forbidden name)."""
     if not isinstance(source, str) or not source.strip():
