@@ -269,3 +269,16 @@ def test_edit_changes_the_template_and_the_registered_options(discord, fake_disc
     assert [o["name"] for o in registered["options"]] == ["a", "b"]
     assert len(fake_discord.find("PATCH", GUILD_COMMANDS + r"/\d+")) == 1
     assert use(discord, "pick", [ix.opt("a", "x"), ix.opt("b", 2, 4)])["data"]["content"] == "x and 2"
+
+
+def test_an_add_whose_answer_never_came_can_be_repeated_or_removed(discord, fake_discord, clean_db):
+    fake_discord.slow("POST", GUILD_COMMANDS, 6)  # Discord creates it but answers too late
+    first = add(discord, "late", "made late")
+    assert first["data"]["flags"] & 64 and "can't tell" in text(first)
+    assert rows(clean_db) == [("late", "pending", None)]
+    assert [c["name"] for c in fake_discord.commands(ix.GUILD_ID)] == ["late"]
+    again = add(discord, "late", "made late")
+    assert "Added `/late`" in text(again)
+    registered = fake_discord.commands(ix.GUILD_ID)
+    assert len(registered) == 1 and rows(clean_db) == [("late", "registered", int(registered[0]["id"]))]
+    assert use(discord, "late", command_id=registered[0]["id"])["data"]["content"] == "made late"

@@ -98,7 +98,10 @@ def add(conn, discord, *, guild_id, name, fields, builtin_names, user_id, now) -
                         "or upgrade with `/premium` for more.")
     if db.one(conn, "custom.open_command", {**row, "options": Json(row["options"]), "created_by": int(user_id),
                                             "now": now}) is None:
-        raise UserError(f"`/{name}` already exists here; change it with `/cc edit`.")
+        if db.one(conn, "custom.get_command", row)["state"] != "pending":
+            raise UserError(f"`/{name}` already exists here; change it with `/cc edit`.")
+        # An earlier add whose answer from Discord never came: Discord's create is an upsert by name, so ask again.
+        db.run(conn, "custom.update_command", {**row, "options": Json(row["options"]), "now": now})
     conn.commit()  # the journal row stands before Discord is asked
     try:
         created = discord.post(_path(discord, guild_id), definitions.registration_json(row))
@@ -130,14 +133,24 @@ def remove(conn, discord, *, guild_id, name, now) -> None:
     current = get(conn, guild_id, name)
     db.run(conn, "custom.mark_removing", {"guild_id": int(guild_id), "name": current["name"], "now": now})
     conn.commit()
-    if current["command_id"]:
+    command_id = current["command_id"] or _registered_id(discord, guild_id, current["name"])
+    if command_id:
         try:
-            discord.delete(_path(discord, guild_id, current["command_id"]))
+            discord.delete(_path(discord, guild_id, command_id))
         except DiscordError as exc:
             if exc.status != 404:  # already gone on Discord: just forget it here
                 raise UserError(explain_refusal(exc)) from None
     db.run(conn, "custom.delete_command", {"guild_id": int(guild_id), "name": current["name"]})
     conn.commit()
+
+
+def _registered_id(discord, guild_id, name):
+    """Discord's id for a command whose creation was never confirmed (its answer didn't come)."""
+    try:
+        found = [c for c in discord.get(_path(discord, guild_id)) or [] if c.get("name") == name]
+    except DiscordError as exc:
+        raise UserError(explain_refusal(exc)) from None
+    return found[0]["id"] if found else None
 
 
 def get(conn, guild_id, name) -> dict:
