@@ -3,7 +3,7 @@ from app.discord import permissions as perms
 from app.errors import UserError
 from app.interactions import options as opts
 from app.interactions.declare import Option, SlashCommand, modal
-from app.interactions.responses import NO_MENTIONS, Attachment, embed
+from app.interactions.responses import Attachment, embed
 
 cc = SlashCommand("cc", "Custom commands: this server's own slash commands",
                   default_member_permissions=perms.MANAGE_GUILD)
@@ -14,6 +14,8 @@ _SETTINGS = [
     Option.string("options", "Up to 5 typed options: name:type, name?:type:description [a|b]", required=False,
                   max_length=800),
     Option.boolean("ephemeral", "Answer only to whoever uses it", required=False),
+    Option.boolean("mention_users", "Let its reply ping the users it mentions (never roles or @everyone)",
+                   required=False),
     Option.integer("cooldown", "Seconds each member waits between uses", required=False, min_value=0,
                    max_value=604800),
     Option.role("required_role", "Only members with this role may use it", required=False),
@@ -31,9 +33,11 @@ def _builtin_names(ctx) -> set:
     return set(ctx.runtime.commands.commands)
 
 
-def _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel) -> dict:
+def _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel,
+            mention_users=None) -> dict:
     from app.custom import definitions
     fields = {"template": response, "description": description, "ephemeral": ephemeral,
+              "mention_users": mention_users,
               "cooldown_seconds": cooldown,
               "required_role_id": (required_role or {}).get("id"),
               "allowed_channel_id": (allowed_channel or {}).get("id")}
@@ -53,14 +57,15 @@ def _added(row) -> str:
     Option.string("response", "What it answers: a template, e.g. Hello {{ user.mention }}!", required=False,
                   max_length=4000),
     *_SETTINGS])
-def add(ctx, name, response=None, description=None, options=None, ephemeral=None, cooldown=None,
-        required_role=None, allowed_channel=None):
+def add(ctx, name, response=None, description=None, options=None, ephemeral=None, mention_users=None,
+        cooldown=None, required_role=None, allowed_channel=None):
     from app.custom import definitions, service
     _require_manager(ctx)
     name = definitions.check_name(name, _builtin_names(ctx))
     if response is None:
         return _template_form(ctx, name, description, options)
-    fields = _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel)
+    fields = _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel,
+                     mention_users)
     row = service.add(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, fields=fields,
                       builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
     return ctx.reply(_added(row), ephemeral=True)
@@ -96,11 +101,12 @@ def add_from_form(ctx, name):
 @cc.subcommand("edit", "Change a custom command (only what you give changes)", options=[
     Option.string("name", "Which command", max_length=32),
     Option.string("response", "The new template", required=False, max_length=4000), *_SETTINGS])
-def edit(ctx, name, response=None, description=None, options=None, ephemeral=None, cooldown=None,
-         required_role=None, allowed_channel=None):
+def edit(ctx, name, response=None, description=None, options=None, ephemeral=None, mention_users=None,
+         cooldown=None, required_role=None, allowed_channel=None):
     from app.custom import service
     _require_manager(ctx)
-    changes = _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel)
+    changes = _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel,
+                      mention_users)
     row = service.edit(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, changes=changes, now=ctx.now)
     return ctx.reply(f"Changed `/{row['name']}`.", ephemeral=True)
 
@@ -191,7 +197,7 @@ def run_custom_command(ctx):
     except templates.TemplateError as exc:
         return ctx.error(f"`/{row['name']}` couldn't answer: {exc}. A server manager can fix it with `/cc edit`.")
     service.take_cooldown(ctx.db, row, ctx.user.id, ctx.now)
-    return ctx.reply(text, ephemeral=row["ephemeral"], allowed_mentions=NO_MENTIONS)
+    return ctx.reply(text, ephemeral=row["ephemeral"], allowed_mentions=service.allowed_mentions(row))
 
 
 def _typed_args(ctx, row) -> dict:

@@ -126,6 +126,13 @@ def test_everyone_never_pings_and_names_cannot_shadow_built_ins(discord, fake_di
         assert says in text(refused)
     assert [c["name"] for c in fake_discord.commands(ix.GUILD_ID)] == ["hey"]
 
+    add(discord, "poke", "@everyone {{ args.who.mention }}", ix.opt("options", "who:user"),
+        ix.opt("mention_users", True, 5))
+    poked = use(discord, "poke", [ix.opt("who", ix.MEMBER_ID, 6)],
+                resolved={"users": {ix.MEMBER_ID: ix.member(ix.MEMBER_ID)["user"]}})
+    assert poked["data"]["content"] == f"@everyone <@{ix.MEMBER_ID}>"
+    assert poked["data"]["allowed_mentions"] == {"parse": ["users"]}  # the member, never @everyone
+
 
 def test_a_second_guild_never_sees_the_first_guilds_commands(discord, fake_discord, clean_db):
     add(discord, "secret", "guild one only")

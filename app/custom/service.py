@@ -16,7 +16,7 @@ from ..premium import tiers
 from . import definitions, templates
 
 DISCORD_GUILD_COMMANDS = 100
-FIELDS = ("description", "template", "options", "ephemeral", "cooldown_seconds", "required_role_id",
+FIELDS = ("description", "template", "options", "ephemeral", "mention_users", "cooldown_seconds", "required_role_id",
           "allowed_channel_id")
 
 
@@ -45,7 +45,8 @@ def checked_fields(fields: dict, name: str) -> dict:
     if not 0 <= cooldown <= 7 * 24 * 3600:
         raise UserError("The cooldown is 0 to 604800 seconds (a week).")
     return {"description": definitions.check_description(fields.get("description"), name), "template": template,
-            "options": options, "ephemeral": bool(fields.get("ephemeral")), "cooldown_seconds": cooldown,
+            "options": options, "ephemeral": bool(fields.get("ephemeral")),
+            "mention_users": bool(fields.get("mention_users")), "cooldown_seconds": cooldown,
             "required_role_id": _snowflake(fields.get("required_role_id")),
             "allowed_channel_id": _snowflake(fields.get("allowed_channel_id"))}
 
@@ -169,6 +170,11 @@ def find_invoked(conn, guild_id, command_id, name):
         return None
     return db.one(conn, "custom.find_invoked", {"guild_id": int(guild_id), "name": name,
                                                 "command_id": int(command_id) if str(command_id).isdigit() else None})
+
+
+def allowed_mentions(row) -> dict:
+    """Nobody is pinged, unless the command allows user mentions; roles, @everyone and @here never."""
+    return {"parse": ["users"] if row.get("mention_users") else []}
 
 
 def take_cooldown(conn, row, user_id, now) -> None:

@@ -7,6 +7,7 @@ CREATE TABLE custom_commands (
     template          text NOT NULL,
     options           jsonb NOT NULL DEFAULT '[]',
     ephemeral         boolean NOT NULL DEFAULT false,
+    mention_users     boolean NOT NULL DEFAULT false,  -- the reply may ping users it mentions (never roles, @everyone)
     cooldown_seconds  integer NOT NULL DEFAULT 0 CHECK (cooldown_seconds >= 0),
     required_role_id  bigint,
     allowed_channel_id bigint,

@@ -3,9 +3,10 @@ SELECT count(*) AS n FROM custom_commands WHERE guild_id = %(guild_id)s;
 
 -- name: open_command
 -- The journal row, before Discord is asked; nothing back when the name is taken in this guild.
-INSERT INTO custom_commands (guild_id, name, description, template, options, ephemeral, cooldown_seconds,
+INSERT INTO custom_commands (guild_id, name, description, template, options, ephemeral, mention_users, cooldown_seconds,
                              required_role_id, allowed_channel_id, created_by, created_at, updated_at)
-VALUES (%(guild_id)s, %(name)s, %(description)s, %(template)s, %(options)s, %(ephemeral)s, %(cooldown_seconds)s,
+VALUES (%(guild_id)s, %(name)s, %(description)s, %(template)s, %(options)s, %(ephemeral)s, %(mention_users)s,
+        %(cooldown_seconds)s,
         %(required_role_id)s, %(allowed_channel_id)s, %(created_by)s, %(now)s, %(now)s)
 ON CONFLICT (guild_id, name) DO NOTHING
 RETURNING name;
@@ -17,6 +18,7 @@ WHERE guild_id = %(guild_id)s AND name = %(name)s;
 -- name: update_command
 UPDATE custom_commands
 SET description = %(description)s, template = %(template)s, options = %(options)s, ephemeral = %(ephemeral)s,
+    mention_users = %(mention_users)s,
     cooldown_seconds = %(cooldown_seconds)s, required_role_id = %(required_role_id)s,
     allowed_channel_id = %(allowed_channel_id)s, updated_at = %(now)s
 WHERE guild_id = %(guild_id)s AND name = %(name)s;
