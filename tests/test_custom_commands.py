@@ -95,7 +95,11 @@ def test_list_and_remove(discord, fake_discord, clean_db):
     ("{{ 'x' * 10000000 }}", "longer than 10,000"),
     ("{% for i in range(1000) %}0123456789{% endfor %}", "longer than Discord's 2,000"),
     ("{{ '{:>999999999}'.format(1) }}", "str.format is not available"),
-    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "too deeply"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "macros are not available"),
+    ("{% set s = 'a' * 5000 %}{% set s = s ~ s %}{% set s = s ~ s %}{{ s }}", "longer than 10,000"),
+    ("{% set s = 'a' * 9000 %}{% for c in s %}{% for d in s %}{% endfor %}{% endfor %}", "too much work"),
+    ("{{ ('a' * 100)|replace('a', 'a' * 100)|replace('a', 'a' * 100) }}", "longer than 10,000"),
+    ("{% set l = [1] %}{{ l.extend(l) }}", "unsafe"),
     ("{% if %}", "syntax error"),
 ])
 def test_escapes_runaway_loops_and_huge_output_are_refused_at_save_time(discord, fake_discord, clean_db,

@@ -11,7 +11,7 @@ import time
 
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 WALL_S = 0.05
 STEPS = 10_000
@@ -50,9 +50,49 @@ def _rendering(budget):
         _local.budget = previous
 
 
-class _BudgetedEnvironment(SandboxedEnvironment):
-    """The sandbox, with every call, loop step over `range` and `*`/`**` charged to the render's budget."""
-    intercepted_binops = frozenset(["*", "**", "%"])
+def _charged(tree):
+    """The parsed template with every loop's items and every `~` join charged to the budget: each `for`
+    iterates through environment.budgeted_iter, each concatenation goes through environment.budgeted_concat."""
+    for loop in tree.find_all(nodes.For):
+        loop.iter = nodes.Call(nodes.EnvironmentAttribute("budgeted_iter"), [loop.iter], [], None, None,
+                               lineno=loop.lineno)
+    for parent in list(tree.find_all(nodes.Node)):
+        for field in parent.fields:
+            value = getattr(parent, field, None)
+            if isinstance(value, nodes.Concat):
+                setattr(parent, field, _concat_call(value))
+            elif isinstance(value, list):
+                setattr(parent, field, [_concat_call(v) if isinstance(v, nodes.Concat) else v for v in value])
+    return tree
+
+
+def _concat_call(concat):
+    return nodes.Call(nodes.EnvironmentAttribute("budgeted_concat"), [nodes.List(concat.nodes)], [], None, None,
+                      lineno=concat.lineno)
+
+
+class _BudgetedEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox (no mutation of lists or dicts), with every call, loop step, join and `*`/`+`/`**`
+    charged to the render's budget."""
+    intercepted_binops = frozenset(["*", "**", "%", "+"])
+
+    def _parse(self, source, name, filename):
+        tree = super()._parse(source, name, filename)
+        for forbidden in tree.find_all((nodes.Macro, nodes.CallBlock)):
+            raise TemplateError("macros are not available in templates (they could call themselves forever)")
+        return _charged(tree)
+
+    def budgeted_iter(self, iterable):
+        for item in iterable:
+            self._spend()
+            yield item
+
+    def budgeted_concat(self, parts):
+        self._spend()
+        text = "".join(map(str, parts))
+        if len(text) > SEQUENCE_LIMIT:
+            raise TemplateError(f"that would make text longer than {SEQUENCE_LIMIT:,} characters")
+        return text
 
     def wrap_str_format(self, value):
         if super().wrap_str_format(value) is None:
@@ -77,6 +117,9 @@ class _BudgetedEnvironment(SandboxedEnvironment):
             raise TemplateError(f"exponents above {POWER_LIMIT} are not allowed")
         if operator == "%" and isinstance(left, str):
             raise SecurityError("%-formatting is not available in templates; join text with ~")
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) \
+                and len(left) + len(right) > SEQUENCE_LIMIT:
+            raise TemplateError(f"that would make something longer than {SEQUENCE_LIMIT:,} items")
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > SEQUENCE_LIMIT:
@@ -88,9 +131,31 @@ def _environment() -> _BudgetedEnvironment:
     env = _BudgetedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
     for unsafe in ("center", "indent", "wordwrap", "format", "xmlattr", "pprint", "urlize", "tojson"):
         env.filters.pop(unsafe, None)  # width arguments allocate unbounded text; none is needed for a reply
+    env.filters["replace"] = _bounded_replace
+    env.filters["join"] = _bounded_join(env.filters["join"])
     env.globals.clear()
     env.globals["range"] = _budgeted_range(env)
     return env
+
+
+def _bounded_replace(text, old, new, count=None):
+    text, old, new = str(text), str(old), str(new)
+    times = text.count(old) if old else len(text) + 1
+    if count is not None:
+        times = min(times, int(count))
+    if len(text) + times * len(new) > SEQUENCE_LIMIT:
+        raise TemplateError(f"that replace would make text longer than {SEQUENCE_LIMIT:,} characters")
+    return text.replace(old, new, -1 if count is None else int(count))
+
+
+def _bounded_join(join):
+    def bounded_join(eval_ctx, value, d="", attribute=None):
+        items = list(value)
+        if len(items) * len(str(d)) > SEQUENCE_LIMIT:
+            raise TemplateError(f"that join would make text longer than {SEQUENCE_LIMIT:,} characters")
+        return join(eval_ctx, items, d, attribute)
+    bounded_join.jinja_pass_arg = join.jinja_pass_arg
+    return bounded_join
 
 
 def _budgeted_range(env):
@@ -121,6 +186,8 @@ def check_source(source: str):
         tree = _ENV.parse(source)
     except TemplateSyntaxError as exc:
         raise TemplateError(f"template syntax error on line {exc.lineno}: {exc.message}") from None
+    for forbidden in tree.find_all((nodes.Macro, nodes.CallBlock)):
+        raise TemplateError("macros are not available in templates (they could call themselves forever)")
     for node in tree.find_all((nodes.Getattr, nodes.Name)):
         name = node.attr if isinstance(node, nodes.Getattr) else node.name
         if name.startswith("_"):
