@@ -100,6 +100,9 @@ def test_list_and_remove(discord, fake_discord, clean_db):
     ("{% set s = 'a' * 9000 %}{% for c in s %}{% for d in s %}{% endfor %}{% endfor %}", "too much work"),
     ("{{ ('a' * 100)|replace('a', 'a' * 100)|replace('a', 'a' * 100) }}", "longer than 10,000"),
     ("{% set l = [1] %}{{ l.extend(l) }}", "unsafe"),
+    ("{{ 'a'.ljust(999999999) }}", "longer than 10,000"),
+    ("{{ ('a' * 5000).join(range(5000)) }}", "longer than 10,000"),
+    ("{% set x = 2 ** 64 %}{% set x = x ** 64 %}{% set x = x ** 64 %}{{ x }}", "too large"),
     ("{% if %}", "syntax error"),
 ])
 def test_escapes_runaway_loops_and_huge_output_are_refused_at_save_time(discord, fake_discord, clean_db,

@@ -19,6 +19,8 @@ OUTPUT_LIMIT = 2000
 SOURCE_LIMIT = 4000
 SEQUENCE_LIMIT = 10_000  # a string or list made by * may not be longer than this
 POWER_LIMIT = 64  # an exponent past this is refused (10 ** 10 ** 10 would never finish)
+INT_BITS_LIMIT = 4096  # a number made by * or ** may not be larger than this (squaring again and again)
+WIDTH_METHODS = ("ljust", "rjust", "center", "zfill", "expandtabs")
 
 
 class TemplateError(Exception):
@@ -109,12 +111,19 @@ class _BudgetedEnvironment(ImmutableSandboxedEnvironment):
 
     def call(self, __context, __obj, *args, **kwargs):
         self._spend()
+        if isinstance(getattr(__obj, "__self__", None), str):
+            args = _check_str_method(__obj.__self__, __obj.__name__, args)
         return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context, operator, left, right):
         self._spend()
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > POWER_LIMIT:
             raise TemplateError(f"exponents above {POWER_LIMIT} are not allowed")
+        if operator in ("*", "**") and isinstance(left, int) and isinstance(right, int):
+            bits = abs(left).bit_length() * (abs(right) if operator == "**" else 1) + \
+                (abs(right).bit_length() if operator == "*" else 0)
+            if bits > INT_BITS_LIMIT:
+                raise TemplateError("that number would be too large")
         if operator == "%" and isinstance(left, str):
             raise SecurityError("%-formatting is not available in templates; join text with ~")
         if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) \
@@ -136,6 +145,20 @@ def _environment() -> _BudgetedEnvironment:
     env.globals.clear()
     env.globals["range"] = _budgeted_range(env)
     return env
+
+
+def _check_str_method(text: str, name: str, args) -> tuple:
+    """A string method that could allocate unbounded text from small arguments is refused before it runs."""
+    if name in WIDTH_METHODS and any(isinstance(a, int) and a > SEQUENCE_LIMIT // (8 if name == "expandtabs" else 1)
+                                     for a in args):
+        raise TemplateError(f"that would make text longer than {SEQUENCE_LIMIT:,} characters")
+    if name == "replace" and len(args) >= 2:
+        _bounded_replace(text, *args[:3])
+    if name == "join" and args:
+        args = (list(args[0]), *args[1:])  # a generator's length is known only once it has run
+        if len(args[0]) * len(text) > SEQUENCE_LIMIT:
+            raise TemplateError(f"that join would make text longer than {SEQUENCE_LIMIT:,} characters")
+    return args
 
 
 def _bounded_replace(text, old, new, count=None):
