@@ -9,7 +9,7 @@ A feature package (`app/<feature>/__init__.py`) defines `FEATURE = Feature(...)`
         scan_consumers=["app.social.scan_consumer"],                          # gets the scan's messages
         tasks={"rank_card": "commands.rank:send_rank_card"},                  # deferred work, by name
         commands=["commands.rank"],                                           # slash command modules
-        fallbacks=["commands.cc:run_custom_command"],  # asked, in order, for a command name none declared
+        fallbacks=["commands.cc_run:run_custom_command"],  # asked, in order, for a command name none declared
     )
 
 Jobs, tasks, consumers and commands are named as "module" or "module:attribute" strings, imported only when

@@ -28,11 +28,11 @@ class _Module:
 
 def make_app(database_url, discord_server, signing_key):
     import commands
-    from commands import cc
+    from commands import cc_run
     module = _Module()
     module.echo, module.echo_modal = echo, echo_modal
     command_set = CommandSet.from_modules([module, *commands.modules()])
-    command_set.fallbacks = [cc.run_custom_command]  # as the custom feature registers it
+    command_set.fallbacks = [cc_run.run_custom_command]  # as the custom feature registers it
     return create_app({
         "DATABASE_URL": database_url, "DISCORD_APPLICATION_ID": ix.BOT_ID,
         "DISCORD_PUBLIC_KEY": signing_key.verify_key.encode().hex(), "DISCORD_BOT_TOKEN": BOT_TOKEN,

@@ -3,7 +3,6 @@
 Registration follows the journal pattern: the row is written and committed (state 'pending') before
 Discord is asked, then completed with Discord's command id; a refusal deletes it again.
 """
-import json
 import random
 from datetime import datetime, timedelta, timezone
 
@@ -166,7 +165,8 @@ def listing(conn, guild_id) -> list:
 
 
 def find_invoked(conn, guild_id, command_id, name):
-    if guild_id is None:
+    """The registered custom command an interaction names, or None (no guild, a name no command can have)."""
+    if guild_id is None or not isinstance(name, str) or not definitions.NAME_RE.match(name):
         return None
     return db.one(conn, "custom.find_invoked", {"guild_id": int(guild_id), "name": name,
                                                 "command_id": int(command_id) if str(command_id).isdigit() else None})
@@ -186,45 +186,3 @@ def take_cooldown(conn, row, user_id, now) -> None:
     if db.one(conn, "custom.claim_cooldown", key) is None:
         until = db.one(conn, "custom.cooldown_until", key)["available_at"]
         raise UserError(f"`/{row['name']}` is cooling down for you: try again <t:{int(until.timestamp())}:R>.")
-
-
-# ------------------------------------------------------------ export and import
-
-EXPORT_VERSION = 1
-
-
-def export_json(conn, guild_id) -> bytes:
-    commands = [{"name": row["name"], **{k: row[k] for k in FIELDS}} for row in listing(conn, guild_id)]
-    for command in commands:
-        for key in ("required_role_id", "allowed_channel_id"):
-            command[key] = str(command[key]) if command[key] else None
-    return json.dumps({"statussync_custom_commands": EXPORT_VERSION, "commands": commands}, indent=2).encode()
-
-
-def read_export(data: bytes) -> list:
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise UserError("That file isn't JSON; use a file made by `/cc export`.") from None
-    if not isinstance(document, dict) or document.get("statussync_custom_commands") != EXPORT_VERSION \
-            or not isinstance(document.get("commands"), list):
-        raise UserError("That file wasn't made by `/cc export`.")
-    return [c for c in document["commands"] if isinstance(c, dict)]
-
-
-def import_commands(conn, discord, *, guild_id, commands, builtin_names, user_id, now) -> tuple[list, list]:
-    """Add each exported command that fits: (names added, [(name, why not)]). An existing name is a conflict
-    and is left as it is here; each command is checked exactly as `/cc add` checks it."""
-    added, refused = [], []
-    for command in commands[:DISCORD_GUILD_COMMANDS]:
-        name = str(command.get("name") or "")[:32]
-        fields = {k: command.get(k) for k in FIELDS}
-        try:
-            add(conn, discord, guild_id=guild_id, name=name, fields=fields, builtin_names=builtin_names,
-                user_id=user_id, now=now)
-        except UserError as exc:
-            conn.rollback()
-            refused.append((name or "(no name)", str(exc)))
-        else:
-            added.append(name)
-    return added, refused
