@@ -5,6 +5,9 @@
 Builds the registration JSON from every feature's commands (app/features.py), reads what Discord has, prints the difference, and sends
 one bulk overwrite when they differ. --guild registers in one guild (instant, for testing);
 --dry-run prints the difference and sends nothing.
+
+A guild's custom commands (/cc) are guild commands too: a bulk overwrite of the guild sends them back
+unchanged, so registering the built-in ones never deletes them.
 """
 import argparse
 import json
@@ -57,6 +60,12 @@ def diff(current: list, desired: list) -> list:
     return lines
 
 
+def kept_guild_commands(current: list, declared_names) -> list:
+    """The guild commands that are not built-in ones: the guild's custom commands, sent back as they are."""
+    fields = ("name", "type", "description", "options", "default_member_permissions", "contexts", "nsfw")
+    return [{k: c[k] for k in fields if c.get(k) is not None} for c in current if c["name"] not in declared_names]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--guild", help="register in this guild only (instant; for testing)")
@@ -81,6 +90,12 @@ def main(argv=None) -> int:
     where = f"guild {args.guild}" if args.guild else "globally"
     try:
         current = client.get(path) or []
+        if args.guild:
+            kept = kept_guild_commands(current, {c["name"] for c in desired})
+            desired = desired + kept
+            if kept:
+                print(f"keeping {len(kept)} custom command(s) of guild {args.guild}: "
+                      + ", ".join(f"/{c['name']}" for c in kept))
         changes = diff(current, desired)
         if not changes:
             print(f"{len(desired)} command(s) {where}: already up to date, nothing sent")

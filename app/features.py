@@ -9,6 +9,7 @@ A feature package (`app/<feature>/__init__.py`) defines `FEATURE = Feature(...)`
         scan_consumers=["app.social.scan_consumer"],                          # gets the scan's messages
         tasks={"rank_card": "commands.rank:send_rank_card"},                  # deferred work, by name
         commands=["commands.rank"],                                           # slash command modules
+        fallbacks=["commands.cc_run:run_custom_command"],  # asked, in order, for a command name none declared
     )
 
 Jobs, tasks, consumers and commands are named as "module" or "module:attribute" strings, imported only when
@@ -21,7 +22,7 @@ import threading
 
 from .guild_settings import Section
 
-FEATURE_PACKAGES = ("app.moderation", "app.automod", "app.social", "app.ai")
+FEATURE_PACKAGES = ("app.moderation", "app.automod", "app.social", "app.ai", "app.custom")
 
 
 class DeclarationError(Exception):
@@ -29,13 +30,15 @@ class DeclarationError(Exception):
 
 
 class Feature:
-    def __init__(self, name: str, *, sections=(), jobs=None, scan_consumers=(), tasks=None, commands=()):
+    def __init__(self, name: str, *, sections=(), jobs=None, scan_consumers=(), tasks=None, commands=(),
+                 fallbacks=()):
         self.name = name
         self.sections = list(sections)
         self.jobs = dict(jobs or {})
         self.scan_consumers = list(scan_consumers)
         self.tasks = dict(tasks or {})
         self.commands = list(commands)
+        self.fallbacks = list(fallbacks)  # handler(ctx) -> Response | None, asked for a command no one declared
         for section in self.sections:
             if not isinstance(section, Section):
                 raise DeclarationError(f"feature {name!r}: sections must be guild_settings.Section objects")
@@ -159,7 +162,9 @@ def command_modules() -> list:
 def command_set():
     """The CommandSet the dispatcher and register_commands.py use."""
     from .interactions.registry import CommandSet
-    return CommandSet.from_modules(command_modules())
+    found = CommandSet.from_modules(command_modules())
+    found.fallbacks = [resolve(ref) if isinstance(ref, str) else ref for f in declared() for ref in f.fallbacks]
+    return found
 
 
 def load() -> list:

@@ -28,13 +28,16 @@ class _Module:
 
 def make_app(database_url, discord_server, signing_key):
     import commands
+    from commands import cc_run
     module = _Module()
     module.echo, module.echo_modal = echo, echo_modal
+    command_set = CommandSet.from_modules([module, *commands.modules()])
+    command_set.fallbacks = [cc_run.run_custom_command]  # as the custom feature registers it
     return create_app({
         "DATABASE_URL": database_url, "DISCORD_APPLICATION_ID": ix.BOT_ID,
         "DISCORD_PUBLIC_KEY": signing_key.verify_key.encode().hex(), "DISCORD_BOT_TOKEN": BOT_TOKEN,
         "DISCORD_API_BASE": discord_server.base_url, "DISCORD_CDN_BASE": discord_server.cdn_url,
-        "SECRET_KEY": "test-secret-key", "COMMANDS": CommandSet.from_modules([module, *commands.modules()])})
+        "SECRET_KEY": "test-secret-key", "COMMANDS": command_set})
 
 
 MOD_ROLE, MEMBER_ROLE, BOT_ROLE, MODLOG = ("700000000000000005", "700000000000000001", "700000000000000020",
@@ -112,6 +115,10 @@ REAL_INTERACTIONS = {
     "cases button": lambda: ix.component("cases:0:-"),
     "select menu": lambda: ix.component("lb:weekly:1", values=["a", "b"]),
     "modal submit": _modal_submit,
+    "cc add": lambda: ix.command("cc", [ix.sub("add", ix.opt("name", "greet"), ix.opt("response", "Hi {{ args.who }}"),
+                                               ix.opt("options", "who?:string:Who"))]),
+    "cc list": lambda: ix.command("cc", [ix.sub("list")]),
+    "custom command": lambda: ix.command("greet", [ix.opt("who", "you")]),
     "help in a DM": lambda: dm(ix.command("help")),
     "warn in a DM": lambda: dm(_user_command("warn", ix.opt("reason", "spam"))),
 }

@@ -19,6 +19,7 @@ def run(fake, *args):
 
 
 def test_first_run_registers_then_second_run_sends_nothing(fake_discord):
+    fake_discord.forget_commands()  # a first run: other tests' custom commands (kept by --guild) are gone
     first = run(fake_discord, "--guild", "810000000000000001")
     assert first.returncode == 0, first.stderr
     assert "+ /config (new)" in first.stdout

@@ -59,21 +59,36 @@ def fetch_avatar(cdn_base: str, user_id: str, avatar_hash: str | None, size: int
     return body
 
 
-def _download(url: str, timeout: float, deadline: float) -> bytes | None:
+def fetch_attachment(cdn_base: str, url: str, max_bytes: int, timeout: float = 3.0) -> bytes | None:
+    """An uploaded attachment's bytes (a file given as a command option), or None on any failure. Only
+    URLs on Discord's CDN are fetched: an option's URL is what the interaction says, not a place to browse."""
+    base = cdn_base.rstrip("/") + "/attachments/"
+    if not isinstance(url, str) or not url.startswith(base) or ".." in url:
+        return None
+    deadline = time.monotonic() + timeout
+    downloaded: list[bytes | None] = []
+    worker = threading.Thread(target=lambda: downloaded.append(_download(url, timeout, deadline, max_bytes)),
+                              name="attachment-fetch", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    return downloaded[0] if downloaded else None
+
+
+def _download(url: str, timeout: float, deadline: float, max_bytes: int = MAX_AVATAR_BYTES) -> bytes | None:
     import requests
 
     try:
         with requests.get(url, timeout=(timeout, timeout), stream=True,
-                          headers={"User-Agent": "StatusSync (avatar cards)"}) as response:
+                          headers={"User-Agent": "StatusSync"}) as response:
             if response.status_code != 200:
                 return None
             declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > MAX_AVATAR_BYTES:
+            if declared.isdigit() and int(declared) > max_bytes:
                 return None
             chunks, received = [], 0
             for chunk in response.iter_content(chunk_size=16384):
                 received += len(chunk)
-                if received > MAX_AVATAR_BYTES or time.monotonic() > deadline:
+                if received > max_bytes or time.monotonic() > deadline:
                     return None
                 chunks.append(chunk)
             return b"".join(chunks)

@@ -51,6 +51,9 @@ def _loggable(text: str) -> str:
     return _WEBHOOK_TOKEN.sub(r"\1:token", text)
 
 
+LIMIT_CODES = {30034}  # 429s that are daily caps (application command creates), not rate-limit buckets
+
+
 class DiscordClient:
     def __init__(self, api_base: str, bot_token: str | None, application_id: str | None = None, *,
                  timeout=5.0, max_retries=3, max_wait=10.0, sleep=time.sleep, monotonic=time.monotonic):
@@ -103,6 +106,10 @@ class DiscordClient:
                 raise error
             if response.status_code == 429:
                 retry_after, is_global, scope = answers.rate_limit_of(response)
+                refusal = answers.error_of(method, response)
+                if refusal.code in LIMIT_CODES:  # a daily cap, not a bucket: waiting seconds won't lift it
+                    refusal.retry_after = retry_after
+                    raise refusal
                 self.limits.limited(template, major, retry_after, is_global, scope)
                 log.warning("429 on %s (%s), retry after %.2fs", where, "global" if is_global else scope,
                             retry_after)

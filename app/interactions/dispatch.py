@@ -40,6 +40,11 @@ def db_claim(conn, ctx) -> bool:
 
 def _run_command(ctx, commands):
     command = commands.commands.get(ctx.data.get("name"))
+    if command is None and ctx.data.get("type", 1) == 1:
+        for fallback in getattr(commands, "fallbacks", ()):  # e.g. a guild's custom commands
+            result = fallback(ctx)
+            if result is not None:
+                return result
     resolved = command.resolve(ctx.data.get("options")) if command and ctx.data.get("type", 1) == 1 else None
     if resolved is None:
         raise opts.StaleCommand()

@@ -9,6 +9,7 @@ class CommandSet:
     def __init__(self):
         self.commands: dict = {}
         self.routes: dict = {}
+        self.fallbacks: list = []  # handler(ctx) -> Response | None for a command name none declared
 
     def add(self, thing) -> None:
         if isinstance(thing, SlashCommand):
@@ -64,6 +65,10 @@ class LazyCommandSet:
     @property
     def routes(self) -> dict:
         return self.loaded().routes
+
+    @property
+    def fallbacks(self) -> list:
+        return self.loaded().fallbacks
 
     def registration_json(self) -> list:
         return self.loaded().registration_json()

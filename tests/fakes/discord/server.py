@@ -140,6 +140,11 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
             self._slow.clear()
         self.limits.reset()
 
+    def forget_commands(self):
+        """No application command, global or per guild, is registered any more."""
+        with self._lock:
+            self._commands.clear()
+
     def forget_guilds(self):
         """reset(), and no guild (nor its members, channels and messages) is known any more."""
         self.reset()

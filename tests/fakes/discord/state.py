@@ -40,6 +40,15 @@ class DiscordState:
             entry["reason"] = unquote(reason)
         guild["audit"].append(entry)
 
+    def upload(self, filename, data: bytes, content_type="application/json") -> dict:
+        """A file a user attached to a command option: the attachment object, its bytes on the fake CDN."""
+        attachment_id = self.next_snowflake()
+        url = f"{self.cdn_url}/attachments/{attachment_id}/{filename}"
+        with self._lock:
+            self._uploads[attachment_id] = (content_type, data)
+        return {"id": attachment_id, "filename": filename, "size": len(data), "url": url, "proxy_url": url,
+                "content_type": content_type}
+
     def _attachments(self, request, payload):
         described = {str(a.get("id")): a for a in (payload or {}).get("attachments") or []}
         attachments = []
