@@ -20,6 +20,7 @@ from app.jobs.rate_budget import RateBudget
 from app.jobs.scan import scan
 from tests import interactions as ix
 from tests.conftest import BOT_TOKEN
+from tests.fakes.aws_lambda import FakeLambda, deliver, on_lambda
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMBER = "851000000000000002"
@@ -279,69 +280,16 @@ def test_a_lock_held_by_a_process_that_died_is_free_at_once(settings, consumer, 
 
 # ------------------------------------------------------------------ shards on Lambda
 
-class FakeLambdaInvoke:
-    """POST /2015-03-31/functions/{name}/invocations: "Event" invocations recorded, answered 202."""
-
-    def __init__(self):
-        import json
-        import re
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        self.invocations = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                found = re.fullmatch(r"/2015-03-31/functions/([^/]+)/invocations", self.path)
-                status = 202 if found and self.headers.get("X-Amz-Invocation-Type") == "Event" else 400
-                if status == 202:
-                    fake.invocations.append({"function": found.group(1), "payload": json.loads(body)})
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
-def on_lambda(monkeypatch, settings, tmp_path):
-    """This process looks like our Lambda function: boto3 pointed at the fake, app settings in the environment."""
-    fake = FakeLambdaInvoke()
-    environment = {
-        "AWS_LAMBDA_FUNCTION_NAME": "statussync-production", "AWS_ENDPOINT_URL_LAMBDA": fake.url,
-        "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "test-secret", "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": str(tmp_path / "aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "aws-credentials"), "AWS_EC2_METADATA_DISABLED": "true",
-        "SCAN_SHARDS": "3",
-    }
-    for key in ("DATABASE_URL", "DISCORD_APPLICATION_ID", "DISCORD_PUBLIC_KEY", "DISCORD_BOT_TOKEN",
-                "DISCORD_API_BASE", "DISCORD_CDN_BASE", "SECRET_KEY"):
-        environment[key] = settings[key]
-    for key, value in environment.items():
-        monkeypatch.setenv(key, value)
+def fake_lambda(monkeypatch, settings, tmp_path):
+    fake = FakeLambda()
+    on_lambda(monkeypatch, settings, tmp_path, fake, SCAN_SHARDS="3")
     yield fake
     fake.stop()
 
 
-def deliver(event):
-    """What Zappa's Lambda handler does with an event that has a "command" (zappa/handler.py)."""
-    import json
-    from zappa.handler import LambdaHandler
-    router = LambdaHandler.import_module_and_get_function(event["command"])
-    return LambdaHandler.run_function(router, json.loads(json.dumps(event)), None)
-
-
 def test_on_lambda_each_shard_is_an_asynchronous_invocation_and_a_retried_one_does_nothing_twice(
-        on_lambda, fake_discord, settings):
+        fake_lambda, fake_discord, settings):
     from app import lambda_jobs
     for guild_id in GUILDS:  # automod on: the scan reads these guilds (the features' own consumers)
         runtime = make_runtime(settings, Recording())
@@ -349,7 +297,7 @@ def test_on_lambda_each_shard_is_an_asynchronous_invocation_and_a_retried_one_do
             save_rule(conn, guild_id, {"type": "bad_words", "config": {"words": ["badword"]}},
                       datetime.now(timezone.utc))
     assert lambda_jobs.scan({}, None) == "scan: 3 of 3 shard(s) started as asynchronous invocations"
-    events = [i["payload"] for i in on_lambda.invocations]
+    events = [i["payload"] for i in fake_lambda.invocations]
     assert [e["args"] for e in events] == [[0, 3], [1, 3], [2, 3]]
     assert fake_discord.find("GET", r"/guilds/\d+/channels") == []  # the scheduled run only hands them out
     for event in events:  # first round: cursors start
