@@ -21,7 +21,7 @@ from nacl.signing import SigningKey
 from app import create_app
 from tests import interactions as ix
 from tests.fakes.ai import FakeAI
-from tests.fakes.discord import FakeDiscord
+from sandbox.discord import FakeDiscord
 
 TOKENS_PER_S = 50
 

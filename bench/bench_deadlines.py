@@ -15,7 +15,7 @@ from _common import percentiles, throwaway_database
 from bench_moderation import MOD_ROLE, moderation_app
 
 from tests import interactions as ix
-from tests.fakes.discord import FakeDiscord
+from sandbox.discord import FakeDiscord
 
 TARGET_S = 2.5
 EVERY_ROUTE = r"/(guilds|channels|users)/.*"

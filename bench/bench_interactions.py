@@ -92,7 +92,7 @@ import json, sys
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/bench"]
 from bench_moderation import fake_guild
 from tests import interactions as ix
-from tests.fakes.discord import FakeDiscord
+from sandbox.discord import FakeDiscord
 fake = FakeDiscord(application_id=ix.BOT_ID, bot_token="bench-token").start()
 member = fake_guild(fake)
 print(json.dumps({"base_url": fake.base_url, "cdn_url": fake.cdn_url, "member": member}), flush=True)

@@ -16,7 +16,7 @@ from nacl.signing import SigningKey
 
 from app import create_app, db, guild_settings
 from tests import interactions as ix
-from tests.fakes.discord import FakeDiscord
+from sandbox.discord import FakeDiscord
 
 MODLOG, MOD_ROLE, LOW_ROLE, BOT_ROLE = "860000000000000006", "700000000000000005", "700000000000000001", "700000000000000020"
 

@@ -11,7 +11,7 @@ from _common import throwaway_database
 from app.automod.store import save_rule
 from app.jobs.scan import scan
 from app.runtime import Runtime
-from tests.fakes.discord import FakeDiscord
+from sandbox.discord import FakeDiscord
 
 GUILD, OWNER, MEMBER = "810000000000000001", "830000000000000003", "850000000000000005"
 CHANNELS = [str(880000000000000000 + n) for n in range(200)]

@@ -7,7 +7,7 @@ import pytest
 from nacl.signing import SigningKey
 
 from app import db
-from tests.fakes.discord import FakeDiscord
+from sandbox.discord import FakeDiscord
 from tests.interactions import BOT_ID, DiscordSide
 
 SERVER_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or \

@@ -34,7 +34,7 @@ class DiscordSide:
     def fake(self):
         """The fake Discord the app behind `client` talks to."""
         if self._fake is None:
-            from tests.fakes.discord import FakeDiscord
+            from sandbox.discord import FakeDiscord
             runtime = self.client.application.extensions["statussync"]
             self._fake = FakeDiscord.at(runtime.settings.get("DISCORD_API_BASE"))
         return self._fake
@@ -66,7 +66,7 @@ class DiscordSide:
         if response.mimetype == "application/json":
             callback, files = response.get_json(), []
         else:
-            from tests.fakes.discord.request_body import parse_multipart
+            from sandbox.discord.request_body import parse_multipart
             callback, files = parse_multipart(response.content_type, response.get_data())
         fake = self.fake
         if fake is not None and callback.get("type") != 1 and interaction.get("type") != 4:

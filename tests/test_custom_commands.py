@@ -225,7 +225,7 @@ def wait_for(condition, seconds=10.0):
 
 
 def test_export_then_import_round_trip_reports_conflicts(discord, fake_discord, clean_db, app):
-    from tests.fakes.discord.request_body import parse_multipart
+    from sandbox.discord.request_body import parse_multipart
     add(discord, "greet", "Hi {{ args.who.mention }}", ix.opt("options", "who:user:Who"), ix.opt("cooldown", 60, 4))
     add(discord, "rules", "Read the rules", ix.opt("ephemeral", True, 5))
     response = discord.post(json.dumps(ix.command("cc", [ix.sub("export")])).encode())

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from tests.fakes.discord import DISCORD_EPOCH_MS, FakeDiscord
+from sandbox.discord import DISCORD_EPOCH_MS, FakeDiscord
 from tests.spec import validate_interaction_response, validate_recorded, validate_request, validate_response
 
 APP = "100000000000000001"

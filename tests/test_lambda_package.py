@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests import interactions as ix
-from tests.fakes.discord import FakeDiscord
+from sandbox.discord import FakeDiscord
 from tests.lambda_events import function_url_event, ping, rest_api_event, scheduled_event, signed_headers
 from tests.lambda_package import (FUNCTION_NAME, LAMBDA_PROVIDES, ROOT, STAGE, TARGET_BYTES, build, build_venv,
                                   installed_distributions, runtime_closure, scheduled_functions, stage_settings,
@@ -25,7 +25,7 @@ NEVER_PACKAGED = LAMBDA_PROVIDES + (
     "pgserver", "pgserver.libs", "pytest", "_pytest", "pluggy", "jsonschema", "referencing", "rpds",
     "troposphere", "cfn_flip", "pygments", "yaml", "setuptools", "pkg_resources", "pip", "wheel", "tqdm",
     "hjson", "toml", "argcomplete", "placebo", "playwright", "hypothesis",
-    "docs", "tests", "bench", ".ci", ".git", ".venv", "README.md", "zappa_settings.json")
+    "docs", "tests", "sandbox", "bench", ".ci", ".git", ".venv", "README.md", "zappa_settings.json")
 PROJECT_ENTRIES = {"app", "commands", "sql", "fonts", "lambda_entry.py", "handler.py", "zappa_settings.py",
                    "package_info.json", "__init__.py"}  # the last three are Zappa's
 SCAN_GUILD = "810000000000000777"

@@ -10,7 +10,7 @@ import pytest
 
 from app.discord.rest import DiscordClient, DiscordError
 from tests.conftest import BOT_TOKEN
-from tests.fakes.discord.rate_limits import bucket_hash
+from sandbox.discord.rate_limits import bucket_hash
 from tests.interactions import BOT_ID
 
 GUILD_A, GUILD_B, OWNER = "810000000000000001", "810000000000000002", "830000000000000003"

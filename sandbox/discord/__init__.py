@@ -7,10 +7,10 @@ server.py holds FakeDiscord (lifecycle, recording, scripted answers); seeding.py
 state.py its state; routes/ the Discord endpoints by area; route_table.py, dispatch.py and
 http_handler.py the way a request reaches them.
 """
-from tests.fakes.discord.errors import DiscordError
-from tests.fakes.discord.png import make_png
-from tests.fakes.discord.request_body import Recorded
-from tests.fakes.discord.server import FakeDiscord
-from tests.fakes.discord.snowflakes import DISCORD_EPOCH_MS, snowflake_time
+from sandbox.discord.errors import DiscordError
+from sandbox.discord.png import make_png
+from sandbox.discord.request_body import Recorded
+from sandbox.discord.server import FakeDiscord
+from sandbox.discord.snowflakes import DISCORD_EPOCH_MS, snowflake_time
 
 __all__ = ["DISCORD_EPOCH_MS", "DiscordError", "FakeDiscord", "Recorded", "make_png", "snowflake_time"]

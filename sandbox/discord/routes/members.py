@@ -1,10 +1,10 @@
 """Guild members: edits (nick, timeout, roles), kicks and role changes."""
 from datetime import datetime, timedelta
 
-from tests.fakes.discord.audit_actions import MEMBER_KICK, MEMBER_ROLE_UPDATE, MEMBER_UPDATE
-from tests.fakes.discord.errors import DiscordError, invalid_form, json_object
-from tests.fakes.discord.paging import page_limit, paginate
-from tests.fakes.discord.snowflakes import utc_now
+from sandbox.discord.audit_actions import MEMBER_KICK, MEMBER_ROLE_UPDATE, MEMBER_UPDATE
+from sandbox.discord.errors import DiscordError, invalid_form, json_object
+from sandbox.discord.paging import page_limit, paginate
+from sandbox.discord.snowflakes import utc_now
 
 MAX_TIMEOUT = timedelta(days=28)
 

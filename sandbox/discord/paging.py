@@ -1,5 +1,5 @@
 """Discord's `limit` / `before` / `after` query parameters on list routes."""
-from tests.fakes.discord.errors import invalid_form
+from sandbox.discord.errors import invalid_form
 
 
 def page_limit(query, default, maximum):

@@ -2,9 +2,9 @@
 import copy
 from http import HTTPStatus
 
-from tests.fakes.discord.errors import DiscordError
-from tests.fakes.discord.route_table import BOT, CDN, ROUTES, USER
-from tests.fakes.discord.routes.users import bearer_token
+from sandbox.discord.errors import DiscordError
+from sandbox.discord.route_table import BOT, CDN, ROUTES, USER
+from sandbox.discord.routes.users import bearer_token
 
 
 def _authorized(fake, request, auth):

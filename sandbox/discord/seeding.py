@@ -1,10 +1,10 @@
 """What tests put on the server before acting: users, guilds, members, channels, messages, rules."""
 import copy
 
-from tests.fakes.discord.objects import message_object, role_object
-from tests.fakes.discord.png import make_png
-from tests.fakes.discord.routes.automod import rule_as_stored
-from tests.fakes.discord.snowflakes import iso_timestamp, snowflake_time
+from sandbox.discord.objects import message_object, role_object
+from sandbox.discord.png import make_png
+from sandbox.discord.routes.automod import rule_as_stored
+from sandbox.discord.snowflakes import iso_timestamp, snowflake_time
 
 EVERYONE_PERMISSIONS = "1071698660929"
 

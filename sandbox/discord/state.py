@@ -2,8 +2,8 @@
 import time
 from urllib.parse import unquote
 
-from tests.fakes.discord.errors import DiscordError
-from tests.fakes.discord.snowflakes import DISCORD_EPOCH_MS
+from sandbox.discord.errors import DiscordError
+from sandbox.discord.snowflakes import DISCORD_EPOCH_MS
 
 
 class DiscordState:

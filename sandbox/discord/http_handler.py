@@ -6,8 +6,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from requests.structures import CaseInsensitiveDict
 
-from tests.fakes.discord.dispatch import dispatch
-from tests.fakes.discord.request_body import Recorded, read_body
+from sandbox.discord.dispatch import dispatch
+from sandbox.discord.request_body import Recorded, read_body
 
 API_PREFIX = "/api/v10"
 CDN_PREFIX = "/cdn"

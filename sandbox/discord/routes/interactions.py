@@ -1,7 +1,7 @@
 """Interaction callbacks and the interaction webhook: original response and follow-ups."""
-from tests.fakes.discord.errors import DiscordError, invalid_form, json_object
-from tests.fakes.discord.objects import LOADING_FLAG, apply_message_edit, check_message_payload, message_object
-from tests.fakes.discord.snowflakes import iso_timestamp, snowflake_time
+from sandbox.discord.errors import DiscordError, invalid_form, json_object
+from sandbox.discord.objects import LOADING_FLAG, apply_message_edit, check_message_payload, message_object
+from sandbox.discord.snowflakes import iso_timestamp, snowflake_time
 
 
 def _webhook_message(fake, request, payload, message_id=None):

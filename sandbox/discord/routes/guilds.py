@@ -1,6 +1,6 @@
 """A guild, its channels and roles, and its audit log."""
-from tests.fakes.discord.objects import guild_object
-from tests.fakes.discord.paging import page_limit, paginate
+from sandbox.discord.objects import guild_object
+from sandbox.discord.paging import page_limit, paginate
 
 
 def get_guild(fake, request, guild_id):

@@ -1,5 +1,5 @@
 """Users, DM channels and the OAuth2 token endpoint."""
-from tests.fakes.discord.errors import DiscordError, invalid_form, json_object
+from sandbox.discord.errors import DiscordError, invalid_form, json_object
 
 
 def bearer_token(request):

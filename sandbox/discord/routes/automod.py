@@ -1,5 +1,5 @@
 """AutoMod rules."""
-from tests.fakes.discord.errors import DiscordError, invalid_form, json_object
+from sandbox.discord.errors import DiscordError, invalid_form, json_object
 
 
 RULE_LIMITS = {1: 6, 3: 1, 4: 1, 5: 1, 6: 1}  # trigger type -> rules allowed per guild

@@ -1,7 +1,7 @@
 """The CDN: avatars, default avatars and uploaded attachments. No auth, and served outside the lock."""
 import time
 
-from tests.fakes.discord.png import make_png
+from sandbox.discord.png import make_png
 
 
 def avatar(fake, request, user_id, avatar_hash, ext):

@@ -1,7 +1,7 @@
 """What tests read back after acting, as copies so they can't disturb the server's state."""
 import copy
 
-from tests.fakes.discord.objects import guild_object
+from sandbox.discord.objects import guild_object
 
 
 class ReadBack:

@@ -3,11 +3,11 @@ import re
 import threading
 from http.server import ThreadingHTTPServer
 
-from tests.fakes.discord.http_handler import API_PREFIX, CDN_PREFIX, handler_for
-from tests.fakes.discord.rate_limits import FakeRateLimits
-from tests.fakes.discord.readback import ReadBack
-from tests.fakes.discord.seeding import Seeding
-from tests.fakes.discord.state import DiscordState
+from sandbox.discord.http_handler import API_PREFIX, CDN_PREFIX, handler_for
+from sandbox.discord.rate_limits import FakeRateLimits
+from sandbox.discord.readback import ReadBack
+from sandbox.discord.seeding import Seeding
+from sandbox.discord.state import DiscordState
 
 
 class FakeDiscord(Seeding, ReadBack, DiscordState):
@@ -79,7 +79,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         immediate replies in its response, which this server never sees): as on a POST to /callback,
         the interaction is acknowledged and its @original exists, so edits of it are accepted from now."""
         from types import SimpleNamespace
-        from tests.fakes.discord.routes.interactions import receive_callback
+        from sandbox.discord.routes.interactions import receive_callback
         with self._lock:
             if str(interaction["id"]) in self._acknowledged:
                 return False  # a redelivery's answer: Discord keeps the first one

@@ -1,19 +1,19 @@
 """Which handler answers which method and path, and who may call it."""
 import re
 
-from tests.fakes.discord.routes.automod import create_rule, delete_rule, edit_rule, get_rule, list_rules
-from tests.fakes.discord.routes.bans import ban_member, get_ban, list_bans, unban_member
-from tests.fakes.discord.routes.cdn import avatar, default_avatar, uploaded_attachment
-from tests.fakes.discord.routes.channels import (
+from sandbox.discord.routes.automod import create_rule, delete_rule, edit_rule, get_rule, list_rules
+from sandbox.discord.routes.bans import ban_member, get_ban, list_bans, unban_member
+from sandbox.discord.routes.cdn import avatar, default_avatar, uploaded_attachment
+from sandbox.discord.routes.channels import (
     bulk_delete, delete_message, edit_message, get_channel, get_message, list_messages, post_message)
-from tests.fakes.discord.routes.commands import (
+from sandbox.discord.routes.commands import (
     create_command, delete_command, edit_command, get_command, list_commands, overwrite_commands)
-from tests.fakes.discord.routes.guilds import audit_log, get_guild, list_guild_channels, list_roles
-from tests.fakes.discord.routes.interactions import (
+from sandbox.discord.routes.guilds import audit_log, get_guild, list_guild_channels, list_roles
+from sandbox.discord.routes.interactions import (
     delete_webhook_message, edit_webhook_message, get_webhook_message, interaction_callback, post_followup)
-from tests.fakes.discord.routes.members import (
+from sandbox.discord.routes.members import (
     add_member_role, edit_member, get_member, kick_member, list_members, remove_member_role)
-from tests.fakes.discord.routes.users import get_me, get_user, my_guilds, oauth_revoke, oauth_token, open_dm
+from sandbox.discord.routes.users import get_me, get_user, my_guilds, oauth_revoke, oauth_token, open_dm
 
 
 ID = r"[^/]+"

@@ -2,10 +2,10 @@
 from datetime import timedelta
 from urllib.parse import unquote
 
-from tests.fakes.discord.audit_actions import MEMBER_BAN_ADD, MEMBER_BAN_REMOVE
-from tests.fakes.discord.errors import DiscordError, invalid_form
-from tests.fakes.discord.paging import page_limit, paginate
-from tests.fakes.discord.snowflakes import snowflake_time, utc_now
+from sandbox.discord.audit_actions import MEMBER_BAN_ADD, MEMBER_BAN_REMOVE
+from sandbox.discord.errors import DiscordError, invalid_form
+from sandbox.discord.paging import page_limit, paginate
+from sandbox.discord.snowflakes import snowflake_time, utc_now
 
 
 def ban_member(fake, request, guild_id, user_id):

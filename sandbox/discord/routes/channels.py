@@ -1,11 +1,11 @@
 """Channels and their messages."""
 from datetime import timedelta
 
-from tests.fakes.discord.audit_actions import MESSAGE_BULK_DELETE
-from tests.fakes.discord.errors import DiscordError, invalid_form, json_object
-from tests.fakes.discord.objects import apply_message_edit, check_message_payload, message_object
-from tests.fakes.discord.paging import page_limit, paginate
-from tests.fakes.discord.snowflakes import iso_timestamp, snowflake_time, utc_now
+from sandbox.discord.audit_actions import MESSAGE_BULK_DELETE
+from sandbox.discord.errors import DiscordError, invalid_form, json_object
+from sandbox.discord.objects import apply_message_edit, check_message_payload, message_object
+from sandbox.discord.paging import page_limit, paginate
+from sandbox.discord.snowflakes import iso_timestamp, snowflake_time, utc_now
 
 BULK_DELETE_MAX_AGE = timedelta(days=14)
 

@@ -1,7 +1,7 @@
 """Application commands, global and per guild."""
 import re
 
-from tests.fakes.discord.errors import DiscordError, invalid_form, json_object
+from sandbox.discord.errors import DiscordError, invalid_form, json_object
 
 
 COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")

@@ -1,6 +1,6 @@
 """The shapes of the Discord objects the fake stores and returns, and message payload rules."""
-from tests.fakes.discord.errors import DiscordError, invalid_form, json_object
-from tests.fakes.discord.snowflakes import iso_timestamp, utc_now
+from sandbox.discord.errors import DiscordError, invalid_form, json_object
+from sandbox.discord.snowflakes import iso_timestamp, utc_now
 
 LOADING_FLAG = 128  # a deferred response's placeholder message ("StatusSync is thinking...")
 
