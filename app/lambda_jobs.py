@@ -53,3 +53,7 @@ def premium(event, context):
 
 def prune(event, context):
     return _run("prune")
+
+
+def cc_sync(event, context):
+    return _run("cc_sync")

@@ -26,6 +26,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         self._server = self._thread = None
         self._users, self._guilds, self._channels, self._messages = {}, {}, {}, {}
         self._commands = {}  # guild id or None -> list of command dicts
+        self._command_creations = {}  # guild id or None -> times of the day's command creations (30034)
         self._originals, self._followups, self._acknowledged = {}, {}, set()
         self._acknowledged_tokens = set()
         self._avatars, self._dm_channels, self._dms_closed = {}, {}, set()
@@ -144,6 +145,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         """No application command, global or per guild, is registered any more."""
         with self._lock:
             self._commands.clear()
+            self._command_creations.clear()
 
     def forget_guilds(self):
         """reset(), and no guild (nor its members, channels and messages) is known any more."""
