@@ -25,22 +25,25 @@ _FORM = (("title", "Title", 1, 256), ("description", "Description", 2, 4000),
     Option.string("url", "Link of the title (https://…)", required=False, max_length=2048),
     Option.boolean("timestamp", "Show when the command was used", required=False),
     Option.string("clear", "Parts to remove, e.g. footer, image (comma-separated), or all", required=False,
-                  max_length=200)])
+                  max_length=200),
+    Option.string("options", "The command's typed options, as in /cc add (name:type, name?:type:description)",
+                  required=False, max_length=4000)])
 def set_embed(ctx, name, title=None, description=None, fields=None, footer=None, color=None, author=None,
-              image=None, thumbnail=None, url=None, timestamp=None, clear=None):
-    from app.custom import embeds
+              image=None, thumbnail=None, url=None, timestamp=None, clear=None, options=None):
+    from app.custom import definitions, embeds
     _require_manager(ctx)
+    command_options = definitions.parse_options(options) if options is not None else None
     cleared = [part.strip().lower() for part in (clear or "").split(",") if part.strip()]
     parts = {"title": title, "description": description, "footer": footer, "author": author, "image": image,
              "thumbnail": thumbnail, "url": url, "timestamp": timestamp,
              "fields": embeds.parse_fields(fields) if fields is not None else None,
              "color": embeds.parse_color(color) if color is not None else None}
-    if all(value is None for value in parts.values()) and not cleared:
+    if all(value is None for value in parts.values()) and not cleared and command_options is None:
         return _embed_form(ctx, name)
-    return _save(ctx, name, parts, cleared)
+    return _save(ctx, name, parts, cleared, command_options)
 
 
-def _save(ctx, name, parts, cleared):
+def _save(ctx, name, parts, cleared, command_options=None):
     from app.custom import definitions, embeds, registration, service
     name = definitions.check_name(name, _builtin_names(ctx))
     current = service.find(ctx.db, ctx.guild_id, name)
@@ -50,12 +53,14 @@ def _save(ctx, name, parts, cleared):
     if current is None:
         if embed is None:
             raise UserError(f"There is no `/{name}` yet; give the embed a title, description or fields to make it.")
-        registration.add(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, fields={"template": "", "embed": embed},
+        fields = {"template": "", "embed": embed, "options": command_options}
+        registration.add(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, fields=fields,
                          builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
         return ctx.reply(f"Added `/{name}`, answering with an embed. It shows up in this server's command list now.",
                          ephemeral=True)
-    registration.edit(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, changes={"embed": embed},
-                      clear=[] if embed else ["embed"], now=ctx.now)
+    registration.edit(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name,
+                      changes={"embed": embed, "options": command_options}, clear=[] if embed else ["embed"],
+                      now=ctx.now)
     shape = "answers with this embed" if embed else "no longer has an embed"
     return ctx.reply(f"Changed `/{name}`: it {shape}.", ephemeral=True)
 
