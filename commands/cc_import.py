@@ -8,7 +8,7 @@ from app.interactions.declare import Option
 from commands.cc import _builtin_names, _require_manager, cc
 
 IMPORT_LIMIT_BYTES = 512 * 1024
-IMPORT_BUDGET_S = 25.0  # of the deferred task's run (a Lambda async invocation has 60 s); the job does the rest
+IMPORT_BUDGET_S = 25.0  # of a deferred run (Lambda gives it 60 s; JOB_BUDGET_SECONDS lowers it); cc_sync does the rest
 PROGRESS_EVERY_S = 1.0  # Discord's edit rate limit for one message is about 5 per 5 s
 SYNC_EVERY = "10 minutes"  # zappa_settings.json / deploy/crontab: the cc_sync job
 
@@ -27,6 +27,7 @@ def import_commands(ctx, url):
     from app import deadlines
     from app.custom import pending, transfer
     from app.discord.cdn import fetch_attachment
+    from app.jobs.guilds import budget_of
     data = fetch_attachment(ctx.settings.get("DISCORD_CDN_BASE") or "https://cdn.discordapp.com", url,
                             IMPORT_LIMIT_BYTES)
     if data is None:
@@ -39,7 +40,7 @@ def import_commands(ctx, url):
                                      builtin_names=_builtin_names(ctx), user_id=ctx.user.id, import_id=ctx.id,
                                      now=ctx.now)
     shown = _Progress(ctx, len(staged))
-    with deadlines.within(IMPORT_BUDGET_S):
+    with deadlines.within(min(IMPORT_BUDGET_S, budget_of(ctx.runtime))):
         outcome = pending.finish_guild(ctx.db, ctx.discord, ctx.guild_id, ctx.now, names=set(staged),
                                        fresh_before=ctx.now, progress=shown)
     return ctx.reply(report(ctx, staged, refused, outcome)[:2000], ephemeral=True)
@@ -55,13 +56,14 @@ class _Progress:
         if time.monotonic() - self.last < PROGRESS_EVERY_S:
             return
         self.last = time.monotonic()
+        from app.deadlines import DeadlineExceeded
         from app.discord.errors import DiscordError
         from app.interactions.deferred import edit_original
         try:
             edit_original(self.ctx.runtime, self.ctx.token,
                           {"content": f"Importing… {len(outcome.done)} of {self.total} command(s) registered so far.",
                            "allowed_mentions": {"parse": []}})
-        except DiscordError:
+        except (DiscordError, DeadlineExceeded):
             pass  # progress is a courtesy; the final answer still replaces it
 
 
@@ -73,7 +75,7 @@ def report(ctx, staged, refused, outcome) -> str:
     lines += [f"Not imported `/{name}`: {why}" for name, why in refused + outcome.refused]
     waiting = [name for name in staged if name not in registered and name not in dict(outcome.refused)]
     if waiting:
-        why = ("this import ran out of time" if outcome.stopped in (None, "time") else outcome.stopped)
+        why = ("this import ran out of time" if outcome.stopped in (None, "time") else outcome.stopped.rstrip("."))
         lines.append(f"Waiting for Discord: {len(waiting)} command(s) ({', '.join(f'`/{n}`' for n in waiting[:20])}"
                      f"{'…' if len(waiting) > 20 else ''}) — {why}. StatusSync registers them by itself (it checks "
                      f"every {SYNC_EVERY}); `/cc list` shows them as waiting until then.")

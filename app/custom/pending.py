@@ -60,6 +60,7 @@ def finish_guild(conn, discord, guild_id, now, *, names=None, fresh_before=None,
         try:
             count += _finish_row(conn, discord, row, listed.get(row["name"]), count, key, outcome)
         except deadlines.DeadlineExceeded:
+            conn.rollback()
             outcome.left.append(row["name"])
             outcome.stopped = outcome.stopped or "time"
         if progress:
@@ -126,7 +127,8 @@ def _refused(conn, row, exc: DiscordError, key, outcome) -> int:
         outcome.left.append(name)
     elif exc.maybe_done or exc.status in (0, 429) or exc.status >= 500:
         outcome.left.append(name)  # Discord may have it, or is having trouble: the next run looks again
-        outcome.stopped = outcome.stopped or reg.explain_refusal(exc, now)
+        slow = exc.status == 0 and exc.maybe_done  # the wait for its answer ran into the deadline
+        outcome.stopped = outcome.stopped or ("time" if slow else reg.explain_refusal(exc, now))
     else:  # Discord won't take this command as it is: it is not kept as if it were coming
         db.run(conn, "custom.cancel_import_row", {"guild_id": key["guild_id"], "name": name})
         conn.commit()

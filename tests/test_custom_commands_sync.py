@@ -1,0 +1,158 @@
+"""Registrations Discord never confirmed are finished by the cc_sync job from Discord's own list (twice does
+nothing more), and /cc import is paced by Discord's limits and its time, leaving the rest to that job."""
+import json
+from datetime import timedelta
+
+import psycopg2
+import pytest
+import requests
+
+from app import create_app
+from app.jobs import run_job
+from app.jobs.premium import grant
+from app.runtime import utc_now
+from tests import interactions as ix
+from tests.conftest import BOT_TOKEN
+from tests.test_custom_commands import GUILD_COMMANDS, add, cc, rows, text, use, wait_for
+
+
+@pytest.fixture
+def fake_discord(own_discord):
+    own_discord.reset()
+    own_discord.forget_commands()
+    own_discord.daily_command_creates = 200
+    return own_discord
+
+
+def sync(settings, later=timedelta(minutes=3)):
+    """One run of the cc_sync job, `later` than now (past the grace an answer in flight gets)."""
+    runtime = create_app({**settings, "CLOCK": lambda: utc_now() + later}).extensions["statussync"]
+    return run_job(runtime, "cc_sync")
+
+
+def calls(fake, method):
+    return len(fake.find(method, GUILD_COMMANDS + ("" if method in ("GET", "POST") else r"/\d+")))
+
+
+def test_an_add_whose_answer_never_came_is_adopted_from_discords_list_not_created_again(
+        discord, fake_discord, settings):
+    fake_discord.slow("POST", GUILD_COMMANDS, 6)  # Discord creates it, but its answer comes too late
+    first = add(discord, "late", "made late")
+    assert "can't tell" in text(first) and rows(settings["DATABASE_URL"]) == [("late", "pending", None)]
+
+    assert "0 registered, 0 found" in sync(settings, later=timedelta(0))  # its answer may still be coming
+    summary = sync(settings)
+    assert "0 registered, 1 found on Discord" in summary, summary
+    registered = fake_discord.commands(ix.GUILD_ID)
+    assert len(registered) == 1 and calls(fake_discord, "POST") == 1
+    assert rows(settings["DATABASE_URL"]) == [("late", "registered", int(registered[0]["id"]))]
+    assert use(discord, "late", command_id=registered[0]["id"])["data"]["content"] == "made late"
+
+    gets = calls(fake_discord, "GET")
+    assert "0 registered, 0 found" in sync(settings)  # nothing left: Discord isn't even asked
+    assert calls(fake_discord, "GET") == gets and calls(fake_discord, "POST") == 1
+
+
+def test_an_add_discord_failed_is_created_by_the_job_once(discord, fake_discord, settings):
+    fake_discord.queue("POST", GUILD_COMMANDS, 502, {"message": "Bad Gateway", "code": 0})
+    add(discord, "retry", "here now")
+    assert rows(settings["DATABASE_URL"]) == [("retry", "pending", None)] and fake_discord.commands(ix.GUILD_ID) == []
+    assert "1 registered" in sync(settings)
+    assert "0 registered" in sync(settings, later=timedelta(minutes=10))
+    assert calls(fake_discord, "POST") == 2 and [c["name"] for c in fake_discord.commands(ix.GUILD_ID)] == ["retry"]
+    assert use(discord, "retry")["data"]["content"] == "here now"
+
+
+def test_a_removal_cut_short_is_finished(discord, fake_discord, settings):
+    add(discord, "gone", "bye")
+    fake_discord.queue("DELETE", GUILD_COMMANDS + r"/\d+", 503, {"message": "unavailable", "code": 0}, times=10)
+    cc(discord, "remove", ix.opt("name", "gone"))
+    fake_discord.reset()
+    assert rows(settings["DATABASE_URL"]) == [("gone", "removing", rows(settings["DATABASE_URL"])[0][2])]
+    assert "1 removed" in sync(settings)
+    assert fake_discord.commands(ix.GUILD_ID) == [] and rows(settings["DATABASE_URL"]) == []
+
+
+def exported(names, **fields) -> bytes:
+    return json.dumps({"statussync_custom_commands": 1,
+                       "commands": [{"name": name, "template": f"I am {name}", **fields} for name in names]}).encode()
+
+
+def import_file(discord, fake, data):
+    attachment = fake.upload("custom-commands.json", data)
+    interaction = ix.command("cc", [ix.sub("import", ix.opt("file", attachment["id"], 11))],
+                             resolved={"attachments": {attachment["id"]: attachment}})
+    answer = discord.send(interaction)
+    assert answer["type"] == 5 and answer["data"]["flags"] & 64  # "thinking…" at once
+
+    def final():
+        shown = (fake.webhook_messages(interaction["token"]) or [{}])[0].get("content") or ""
+        return shown if not shown.startswith("Importing…") else ""
+    assert wait_for(final, 30)
+    return final(), interaction
+
+
+def states(database_url) -> dict:
+    with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT state, count(*) FROM custom_commands GROUP BY state")
+        return dict(cur.fetchall())
+
+
+def test_import_stops_at_discords_daily_limit_and_the_job_finishes_after_the_reset(discord, fake_discord, settings,
+                                                                                   runtime):
+    grant(runtime, ix.GUILD_ID, "enterprise", 30)
+    fake_discord.daily_command_creates = 12  # as if 188 of today's 200 were used already
+    report, _ = import_file(discord, fake_discord, exported([f"cmd{n:02}" for n in range(30)]))
+    assert report.startswith("Imported 12 command(s)"), report
+    assert "Waiting for Discord: 18 command(s)" in report and "200 new commands a day" in report
+    assert "<t:" in report and "registers them by itself" in report
+    assert states(settings["DATABASE_URL"]) == {"registered": 12, "pending": 18}
+    posts = calls(fake_discord, "POST")
+    assert posts == 13  # the 13th was refused with 30034: no more were asked for
+
+    assert "0 registered" in sync(settings, later=timedelta(hours=1))  # still before Discord's reset
+    assert calls(fake_discord, "POST") == posts
+    listed = cc(discord, "list")
+    assert "waiting to be registered" in text(listed) or "registering" in text(listed)
+
+    fake_discord.daily_command_creates = 200
+    assert "18 registered" in sync(settings, later=timedelta(hours=25))
+    assert len(fake_discord.commands(ix.GUILD_ID)) == 30 and states(settings["DATABASE_URL"]) == {"registered": 30}
+    assert "0 registered, 0 found" in sync(settings, later=timedelta(hours=26))
+    assert calls(fake_discord, "POST") == posts + 18
+
+
+def test_import_never_recreates_what_discord_has_and_reports_conflicts(discord, fake_discord, settings, runtime):
+    add(discord, "rules", "Our rules")
+    requests.post(f"{fake_discord.base_url}/applications/{ix.BOT_ID}/guilds/{ix.GUILD_ID}/commands",
+                  headers={"Authorization": f"Bot {BOT_TOKEN}"}, timeout=5,
+                  json={"name": "legacy", "type": 1, "description": "left by a crash"}).raise_for_status()
+    posts = calls(fake_discord, "POST")
+    report, _ = import_file(discord, fake_discord, exported(["rules", "legacy", "fresh", "fresh", "ban"]))
+    assert "Imported 2 command(s): `/legacy`, `/fresh`" in report, report
+    assert "Not imported `/rules`: `/rules` already exists here" in report
+    assert "Not imported `/fresh`: it appears twice" in report and "Not imported `/ban`" in report
+    assert calls(fake_discord, "POST") == posts + 1  # only /fresh was created; /legacy was adopted
+    legacy = {c["name"]: c for c in fake_discord.commands(ix.GUILD_ID)}["legacy"]
+    assert legacy["description"] == "Custom command /legacy"  # brought in line with the file
+    assert use(discord, "rules")["data"]["content"] == "Our rules"
+    assert use(discord, "legacy", command_id=legacy["id"])["data"]["content"] == "I am legacy"
+
+
+def test_import_within_its_time_shows_progress_and_leaves_the_rest_to_the_job(discord, fake_discord, settings,
+                                                                              runtime):
+    grant(runtime, ix.GUILD_ID, "basic", 30)
+    app = create_app({**settings, "JOB_BUDGET_SECONDS": "3"})
+    slow_side = ix.DiscordSide(app.test_client(), discord.signing_key)
+    fake_discord.slow("POST", GUILD_COMMANDS, 0.8, times=20)
+    report, interaction = import_file(slow_side, fake_discord, exported([f"s{n:02}" for n in range(12)]))
+    done = int(report.split()[1])
+    assert 1 <= done < 12 and f"Waiting for Discord: {12 - done} command(s)" in report, report
+    assert "ran out of time" in report
+    edits = [r.json.get("content") for r in fake_discord.find("PATCH", rf"/webhooks/{ix.BOT_ID}/.+/messages/@original")]
+    assert any(e and e.startswith("Importing…") for e in edits), edits
+    fake_discord.reset()  # Discord answers promptly again
+    summary = sync(settings)
+    made, found = (int(summary.split()[i]) for i in (2, 4))
+    assert made + found == 12 - done and found <= 1, summary  # the one whose answer came too late is adopted
+    assert len(fake_discord.commands(ix.GUILD_ID)) == 12 and len(fake_discord.find("POST", GUILD_COMMANDS)) == made
