@@ -119,6 +119,11 @@ REAL_INTERACTIONS = {
                                                ix.opt("options", "who?:string:Who"))]),
     "cc list": lambda: ix.command("cc", [ix.sub("list")]),
     "custom command": lambda: ix.command("greet", [ix.opt("who", "you")]),
+    "cc embed": lambda: ix.command("cc", [ix.sub("embed", ix.opt("name", "card"), ix.opt("title", "{{ user.name }}"),
+                                                 ix.opt("fields", "a | b ;; c | d | inline"), ix.opt("color", "red"))]),
+    "cc edit clear": lambda: ix.command("cc", [ix.sub("edit", ix.opt("name", "greet"), ix.opt("clear", "cooldown"))]),
+    "custom command autocomplete": lambda: ix.command("greet", [{"name": "who", "type": 3, "value": "y",
+                                                                 "focused": True}], interaction_type=4),
     "help in a DM": lambda: dm(ix.command("help")),
     "warn in a DM": lambda: dm(_user_command("warn", ix.opt("reason", "spam"))),
 }

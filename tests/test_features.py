@@ -22,7 +22,8 @@ def test_every_command_module_belongs_to_exactly_one_feature():
 
 def test_every_declared_job_and_task_exists_under_its_name():
     jobs = features.jobs()
-    assert sorted(jobs) == ["audit", "expire", "levelups", "outbox", "premium", "prune", "scan", "weekly"]
+    assert sorted(jobs) == ["audit", "cc_sync", "expire", "levelups", "outbox", "premium", "prune", "scan",
+                            "weekly"]
     assert {name: getattr(fn, "job_name", None) for name, fn in jobs.items()} == {name: name for name in jobs}
     assert {"rank_card", "rep_card", "imgsay", "automod_sync"} <= set(features.tasks())
 
