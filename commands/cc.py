@@ -66,7 +66,7 @@ def add(ctx, name, response=None, description=None, options=None, ephemeral=None
     fields = _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel,
                      mention_users)
     row = registration.add(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, fields=fields,
-                      builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
+                           builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
     return ctx.reply(_added(row), ephemeral=True)
 
 
@@ -93,7 +93,7 @@ def add_from_form(ctx, name):
     made = _fields(fields.get(TEMPLATE_FIELD) or "", fields.get(DESCRIPTION_FIELD) or None,
                    fields.get(OPTIONS_FIELD) or None, None, None, None, None)
     row = registration.add(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, fields=made,
-                      builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
+                           builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
     return ctx.reply(_added(row), ephemeral=True)
 
 
@@ -162,7 +162,8 @@ def _state_note(row) -> str:
     if row["state"] == "registered":
         return ""
     if row["state"] == "pending":
-        return " *(waiting to be registered with Discord)*" if row["attempted_at"] is None else " *(registering)*"
+        return " *(waiting to be registered with Discord)*" if row["attempted_at"] is None else \
+            " *(Discord hasn't confirmed it yet)*"
     return f" *({row['state']})*"
 
 

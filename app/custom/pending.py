@@ -121,6 +121,9 @@ def _finish_row(conn, discord, row, on_discord, count, key, outcome) -> int:
 
 def _refused(conn, row, exc: DiscordError, key, outcome) -> int:
     name, now = row["name"], key["now"]
+    if not exc.maybe_done:
+        db.run(conn, "custom.release_attempt", {"guild_id": key["guild_id"], "name": name})
+        conn.commit()
     if exc.code == reg.DAILY_CREATES or exc.code == reg.MAX_COMMANDS:
         reg.note_refusal(conn, key["guild_id"], exc, now)
         outcome.stopped = reg.explain_refusal(exc, now)

@@ -88,3 +88,8 @@ ON CONFLICT (guild_id) DO UPDATE SET creates_blocked_until = EXCLUDED.creates_bl
 
 -- name: cancel_import_row
 DELETE FROM custom_commands WHERE guild_id = %(guild_id)s AND name = %(name)s AND state = 'pending';
+
+-- name: release_attempt
+-- Discord refused before acting (a limit, a rate limit): the row waits as if never asked.
+UPDATE custom_commands SET attempted_at = NULL
+WHERE guild_id = %(guild_id)s AND name = %(name)s AND state = 'pending';
