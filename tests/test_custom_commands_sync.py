@@ -156,3 +156,37 @@ def test_import_within_its_time_shows_progress_and_leaves_the_rest_to_the_job(di
     made, found = (int(summary.split()[i]) for i in (2, 4))
     assert made + found == 12 - done and found <= 1, summary  # the one whose answer came too late is adopted
     assert len(fake_discord.commands(ix.GUILD_ID)) == 12 and len(fake_discord.find("POST", GUILD_COMMANDS)) == made
+
+
+def test_an_import_delivered_twice_is_not_its_own_conflict_and_creates_nothing_twice(fake_discord, settings,
+                                                                                     runtime):
+    from app.interactions.deferred import run_task
+    attachment = fake_discord.upload("custom-commands.json", exported(["one", "two", "three"]))
+    interaction = ix.command("cc", [ix.sub("import", ix.opt("file", attachment["id"], 11))],
+                             resolved={"attachments": {attachment["id"]: attachment}})
+    fake_discord.acknowledge(interaction, {"type": 5, "data": {"flags": 64}})
+    for _ in range(2):  # Lambda delivers an asynchronous invocation again when it thinks the first failed
+        assert run_task(runtime, "cc_import", interaction, {"url": attachment["url"]})
+        report = fake_discord.webhook_messages(interaction["token"])[0]["content"]
+        assert report == "Imported 3 command(s): `/one`, `/two`, `/three`", report
+    assert calls(fake_discord, "POST") == 3 and states(settings["DATABASE_URL"]) == {"registered": 3}
+
+
+def test_import_stops_at_discords_100_commands_and_says_so(discord, fake_discord, settings, runtime):
+    grant(runtime, ix.GUILD_ID, "enterprise", 30)
+    built_ins = [{"name": f"builtin{n}", "type": 1, "description": "registered per guild"} for n in range(95)]
+    requests.put(f"{fake_discord.base_url}/applications/{ix.BOT_ID}/guilds/{ix.GUILD_ID}/commands",
+                 headers={"Authorization": f"Bot {BOT_TOKEN}"}, timeout=5, json=built_ins).raise_for_status()
+    report, _ = import_file(discord, fake_discord, exported([f"x{n}" for n in range(8)]))
+    assert report.startswith("Imported 5 command(s)") and "Waiting for Discord: 3 command(s)" in report, report
+    assert "Discord allows 100 commands per server" in report and "Remove one" in report
+    assert len(fake_discord.commands(ix.GUILD_ID)) == 100 and calls(fake_discord, "POST") == 5  # none refused
+
+
+def test_the_job_survives_discord_failing_to_list_commands(discord, fake_discord, settings):
+    fake_discord.slow("POST", GUILD_COMMANDS, 3)
+    add(discord, "late", "made late")
+    fake_discord.queue("GET", GUILD_COMMANDS, 503, {"message": "unavailable", "code": 0}, times=10)
+    assert "1 still waiting" in sync(settings)
+    fake_discord.reset()
+    assert "1 found on Discord" in sync(settings)
