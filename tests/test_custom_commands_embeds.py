@@ -117,3 +117,28 @@ def test_without_text_parts_a_form_opens_filled_with_the_current_embed(discord, 
     shown = use(discord, "card")["data"]["embeds"][0]
     assert shown["title"] == "New user004" and shown["description"] == "Line one\nLine two"
     assert [f["inline"] for f in shown["fields"]] == [False, True] and "color" not in shown
+
+
+def test_an_embed_and_suggestions_survive_export_and_import(discord, fake_discord, clean_db):
+    import json
+
+    from sandbox.discord.request_body import parse_multipart
+    from tests.test_custom_commands import wait_for
+    embed(discord, "card", ix.opt("options", "pick:string {red|green|blue}"), ix.opt("title", "{{ args.pick }}"),
+          ix.opt("fields", "a | b | inline"), ix.opt("color", "blue"))
+    response = discord.post(json.dumps(ix.command("cc", [ix.sub("export")])).encode())
+    _, files = parse_multipart(response.content_type, response.get_data())
+    document = json.loads(files[0][3])
+    assert document["commands"][0]["embed"]["fields"] == [{"name": "a", "value": "b", "inline": True}]
+    cc(discord, "remove", ix.opt("name", "card"))
+
+    attachment = fake_discord.upload("custom-commands.json", json.dumps(document).encode())
+    interaction = ix.command("cc", [ix.sub("import", ix.opt("file", attachment["id"], 11))],
+                             resolved={"attachments": {attachment["id"]: attachment}})
+    discord.send(interaction)
+    assert wait_for(lambda: "Imported 1" in ((fake_discord.webhook_messages(interaction["token"]) or [{}])[0]
+                                             .get("content") or ""))
+    registered = fake_discord.commands(ix.GUILD_ID)[0]
+    assert registered["options"][0]["autocomplete"] is True
+    shown = use(discord, "card", [ix.opt("pick", "green")], command_id=registered["id"])["data"]["embeds"][0]
+    assert shown["title"] == "green" and shown["color"] == 0x5865F2 and shown["fields"][0]["inline"] is True
