@@ -61,8 +61,8 @@ def _save(ctx, name, parts, cleared, command_options=None):
     registration.edit(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name,
                       changes={"embed": embed, "options": command_options}, clear=[] if embed else ["embed"],
                       now=ctx.now)
-    shape = "answers with this embed" if embed else "no longer has an embed"
-    return ctx.reply(f"Changed `/{name}`: it {shape}.", ephemeral=True)
+    shape = ": it answers with this embed" if embed else ": it no longer has an embed" if current["embed"] else ""
+    return ctx.reply(f"Changed `/{name}`{shape}.", ephemeral=True)
 
 
 def _embed_form(ctx, name):

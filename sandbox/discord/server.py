@@ -27,6 +27,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         self._users, self._guilds, self._channels, self._messages = {}, {}, {}, {}
         self._commands = {}  # guild id or None -> list of command dicts
         self._command_creations = {}  # guild id or None -> times of the day's command creations (30034)
+        self.daily_command_creates = 200  # Discord's per-guild cap; a test lowers it to reach 30034 quickly
         self._originals, self._followups, self._acknowledged = {}, {}, set()
         self._acknowledged_tokens = set()
         self._avatars, self._dm_channels, self._dms_closed = {}, {}, set()

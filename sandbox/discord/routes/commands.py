@@ -13,7 +13,7 @@ DAY_S = 24 * 3600
 def _count_creation(fake, scope):
     """Discord's 200 command creations a day per guild (error 30034, a 429 with retry_after until the
     oldest of the day's creations is 24 h old); `fake.daily_command_creates` lowers it for a test."""
-    limit = getattr(fake, "daily_command_creates", 200)
+    limit = fake.daily_command_creates
     now = time.time()
     with fake._lock:
         made = [t for t in fake._command_creations.get(scope, []) if t > now - DAY_S]
