@@ -12,6 +12,7 @@ from app.jobs import run_job
 from app.jobs.premium import grant
 from app.runtime import utc_now
 from tests import interactions as ix
+from tests import spec
 from tests.conftest import BOT_TOKEN
 from tests.test_custom_commands import GUILD_COMMANDS, add, cc, rows, text, use, wait_for
 
@@ -135,6 +136,10 @@ def test_import_never_recreates_what_discord_has_and_reports_conflicts(discord, 
     assert calls(fake_discord, "POST") == posts + 1  # only /fresh was created; /legacy was adopted
     legacy = {c["name"]: c for c in fake_discord.commands(ix.GUILD_ID)}["legacy"]
     assert legacy["description"] == "Custom command /legacy"  # brought in line with the file
+    patches = fake_discord.find("PATCH", GUILD_COMMANDS + r"/\d+")
+    assert len(patches) == 1 and patches[0].path.endswith(legacy["id"])
+    for sent in patches + fake_discord.find("POST", GUILD_COMMANDS):
+        spec.validate_recorded(sent)
     assert use(discord, "rules")["data"]["content"] == "Our rules"
     assert use(discord, "legacy", command_id=legacy["id"])["data"]["content"] == "I am legacy"
 
@@ -149,8 +154,10 @@ def test_import_within_its_time_shows_progress_and_leaves_the_rest_to_the_job(di
     done = int(report.split()[1])
     assert 1 <= done < 12 and f"Waiting for Discord: {12 - done} command(s)" in report, report
     assert "ran out of time" in report
-    edits = [r.json.get("content") for r in fake_discord.find("PATCH", rf"/webhooks/{ix.BOT_ID}/.+/messages/@original")]
-    assert any(e and e.startswith("Importing…") for e in edits), edits
+    edited = fake_discord.find("PATCH", rf"/webhooks/{ix.BOT_ID}/.+/messages/@original")
+    progress = [r for r in edited if (r.json.get("content") or "").startswith("Importing…")]
+    assert progress, [r.json for r in edited]
+    spec.validate_recorded(progress[0])
     fake_discord.reset()  # Discord answers promptly again
     summary = sync(settings)
     made, found = (int(summary.split()[i]) for i in (2, 4))
