@@ -97,6 +97,13 @@ def add_from_form(ctx, name):
     return ctx.reply(_added(row), ephemeral=True)
 
 
+def command_names(ctx, typed):
+    """Autocomplete of a `name` naming an existing custom command: this guild's names matching what is typed."""
+    from app.custom import definitions, service
+    names = [{"name": row["name"], "value": row["name"]} for row in service.listing(ctx.db, ctx.guild_id)]
+    return definitions.suggest({"suggestions": names}, typed)
+
+
 def _clearable(ctx, typed):
     """Autocomplete of /cc edit's `clear`: the names left to add after what is typed so far."""
     from app.custom import service
@@ -118,7 +125,7 @@ def _clear_list(text) -> list:
 
 
 @cc.subcommand("edit", "Change a custom command (only what you give changes; `clear` resets settings)", options=[
-    Option.string("name", "Which command", max_length=32),
+    Option.string("name", "Which command", max_length=32, autocomplete=command_names),
     Option.string("response", "The new template", required=False, max_length=4000), *_SETTINGS,
     Option.string("clear", "Settings to reset, e.g. required_role, cooldown (comma-separated)", required=False,
                   max_length=200, autocomplete=_clearable)])
@@ -135,7 +142,8 @@ def edit(ctx, name, response=None, description=None, options=None, ephemeral=Non
     return ctx.reply(f"Changed `/{row['name']}`.{reset}", ephemeral=True)
 
 
-@cc.subcommand("remove", "Remove a custom command", options=[Option.string("name", "Which command", max_length=32)])
+@cc.subcommand("remove", "Remove a custom command", options=[
+    Option.string("name", "Which command", max_length=32, autocomplete=command_names)])
 def remove(ctx, name):
     from app.custom import registration
     _require_manager(ctx)

@@ -3,7 +3,7 @@ its text parts templates like the response. Without text parts a form opens, fil
 from app.errors import UserError
 from app.interactions.declare import Option, custom_id, modal
 
-from commands.cc import _builtin_names, _require_manager, cc
+from commands.cc import _builtin_names, _require_manager, cc, command_names
 
 _FORM = (("title", "Title", 1, 256), ("description", "Description", 2, 4000),
          ("fields", "Fields: name | value [| inline], one a line", 2, 4000), ("footer", "Footer", 1, 2048),
@@ -12,7 +12,7 @@ _FORM = (("title", "Title", 1, 256), ("description", "Description", 2, 4000),
 
 @cc.subcommand("embed", "Answer with an embed (makes the command if it doesn't exist); no text parts: a form",
                options=[
-    Option.string("name", "Which command", max_length=32),
+    Option.string("name", "Which command (a new name makes it)", max_length=32, autocomplete=command_names),
     Option.string("title", "Title (a template, up to 256 characters shown)", required=False, max_length=1000),
     Option.string("description", "Description (a template)", required=False, max_length=4000),
     Option.string("fields", "Fields: name | value [| inline], separated by ;;", required=False, max_length=4000),

@@ -98,3 +98,14 @@ def test_clear_offers_the_names_it_takes_as_you_type(discord, fake_discord, clea
     offered = typing(discord, "cc", "clear", "required_role, ", sub="edit", others=[ix.opt("name", "x")])
     assert ("required_role, cooldown", "required_role, cooldown") in offered
     assert all(not name.endswith("required_role") for name, _ in offered)
+
+
+def test_commands_naming_a_custom_command_offer_this_guilds_names(discord, fake_discord, clean_db):
+    for name in ("rules", "roles", "greet"):
+        add(discord, name, "x")
+    for sub in ("edit", "remove", "embed"):
+        assert [n for n, _ in typing(discord, "cc", "name", "ru", sub=sub)] == ["rules"]
+        assert [n for n, _ in typing(discord, "cc", "name", "r", sub=sub)] == ["roles", "rules", "greet"]
+    assert typing(discord, "cc", "name", "", sub="edit") == [("greet", "greet"), ("roles", "roles"),
+                                                              ("rules", "rules")]
+    assert typing(discord, "cc", "name", "r", sub="edit", guild_id=OTHER_GUILD) == []
