@@ -55,7 +55,8 @@ def _typed_args(ctx, row) -> dict:
     for option in row["options"]:
         value = given.get(option["name"])
         if value is not None and option.get("strict") and value not in [s["value"] for s in option["suggestions"]]:
-            raise UserError(f"`{option['name']}` must be one of the values offered as you type; pick one from the list.")
+            raise UserError(f"`{option['name']}` must be one of the values offered as you type; "
+                            "pick one from the list.")
     for name, value in given.items():
         if hasattr(value, "mention"):
             args[name] = _person(value)

@@ -69,8 +69,10 @@ def test_content_and_embed_together_and_parts_cleared(discord, fake_discord, cle
     ([ix.opt("title", "{% for i in range(30) %}0123456789{% endfor %}")], "title would be longer than Discord's 256"),
     ([ix.opt("description", "{% for i in range(500) %}0123456789{% endfor %}")], "longer than Discord's 4,096"),
     ([ix.opt("fields", " ;; ".join(f"f{n} | v" for n in range(26)))], "at most 25 fields"),
-    ([ix.opt("fields", "Name | {% for i in range(110) %}0123456789{% endfor %}")], "field 1 would be longer than Discord's 1,024"),
-    ([ix.opt("footer", "{% for i in range(210) %}0123456789{% endfor %}")], "footer would be longer than Discord's 2,048"),
+    ([ix.opt("fields", "Name | {% for i in range(110) %}0123456789{% endfor %}")],
+     "field 1 would be longer than Discord's 1,024"),
+    ([ix.opt("footer", "{% for i in range(210) %}0123456789{% endfor %}")],
+     "footer would be longer than Discord's 2,048"),
     ([ix.opt("description", "{% for i in range(400) %}0123456789{% endfor %}"),
       ix.opt("fields", " ;; ".join("n | {% for i in range(100) %}0123456789{% endfor %}" for _ in range(3)))],
      "past Discord's 6,000 for one embed"),
@@ -86,7 +88,8 @@ def test_an_embed_over_discords_limits_is_refused_when_saved(discord, fake_disco
 
 
 def test_an_embed_that_breaks_a_limit_only_at_run_time_answers_ephemerally(discord, fake_discord, clean_db):
-    embed(discord, "grow", ix.opt("options", "n:integer"), ix.opt("description", "{% for i in range(args.n) %}0123456789{% endfor %}"),
+    embed(discord, "grow", ix.opt("options", "n:integer"),
+          ix.opt("description", "{% for i in range(args.n) %}0123456789{% endfor %}"),
           ix.opt("fields", " ;; ".join("n | {% for i in range(args.n) %}x{% endfor %}" for _ in range(6))))
     fine = use(discord, "grow", [ix.opt("n", 3, 4)])
     assert fine["data"]["embeds"][0]["description"] == "0123456789" * 3

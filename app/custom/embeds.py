@@ -67,8 +67,9 @@ def checked(embed) -> dict | None:
     if not isinstance(fields, list) or len(fields) > MAX_FIELDS:
         raise UserError(f"An embed has at most {MAX_FIELDS} fields (Discord's limit).")
     if fields:
-        shaped["fields"] = [{"name": _source(f.get("name"), "field name"), "value": _source(f.get("value"), "field value"),
-                             "inline": bool(f.get("inline"))} if isinstance(f, dict) else _bad_field() for f in fields]
+        shaped["fields"] = [{"name": _source(f.get("name"), "field name"),
+                             "value": _source(f.get("value"), "field value"), "inline": bool(f.get("inline"))}
+                            if isinstance(f, dict) else _bad_field() for f in fields]
     color = embed.get("color")
     if color is not None:
         if isinstance(color, bool) or not isinstance(color, int) or not 0 <= color <= 0xFFFFFF:
@@ -88,7 +89,9 @@ def checked(embed) -> dict | None:
 
 
 def _source(text, part) -> str:
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise UserError(f"The embed's {part} must be text.")
+    if not text.strip():
         raise UserError(f"The embed's {part} is empty.")
     if len(text) > templates.SOURCE_LIMIT:
         raise UserError(f"The embed's {part} is longer than {templates.SOURCE_LIMIT:,} characters.")
