@@ -76,7 +76,8 @@ def report(ctx, staged, refused, outcome) -> str:
     waiting = [name for name in staged if name not in registered and name not in dict(outcome.refused)]
     if waiting:
         why = ("this import ran out of time" if outcome.stopped in (None, "time") else outcome.stopped.rstrip("."))
+        then = ("once there is room" if outcome.full else f"by itself (it checks every {SYNC_EVERY})")
         lines.append(f"Waiting for Discord: {len(waiting)} command(s) ({', '.join(f'`/{n}`' for n in waiting[:20])}"
-                     f"{'…' if len(waiting) > 20 else ''}) — {why}. StatusSync registers them by itself (it checks "
-                     f"every {SYNC_EVERY}); `/cc list` shows them as waiting until then.")
+                     f"{'…' if len(waiting) > 20 else ''}) — {why}. StatusSync registers them {then}; `/cc list` "
+                     "shows them as waiting until then.")
     return "\n".join(lines)

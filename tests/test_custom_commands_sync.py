@@ -187,6 +187,7 @@ def test_import_stops_at_discords_100_commands_and_says_so(discord, fake_discord
     report, _ = import_file(discord, fake_discord, exported([f"x{n}" for n in range(8)]))
     assert report.startswith("Imported 5 command(s)") and "Waiting for Discord: 3 command(s)" in report, report
     assert "Discord allows 100 commands per server" in report and "Remove one" in report
+    assert "registers them once there is room" in report
     assert len(fake_discord.commands(ix.GUILD_ID)) == 100 and calls(fake_discord, "POST") == 5  # none refused
 
 

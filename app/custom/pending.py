@@ -24,6 +24,7 @@ class Outcome:
     refused: list = field(default_factory=list)  # (name, why)
     left: list = field(default_factory=list)
     stopped: str | None = None  # why creating stopped (a Discord limit, the time), for the person who asked
+    full: bool = False  # Discord's 100 commands: nothing more is created until commands are removed
 
     @property
     def done(self) -> list:
@@ -90,7 +91,7 @@ def _finish_row(conn, discord, row, on_discord, count, key, outcome) -> int:
         outcome.left.append(name)
         return 0
     if on_discord is None and count >= reg.DISCORD_GUILD_COMMANDS:
-        outcome.stopped = reg.explain_refusal(DiscordError(400, reg.MAX_COMMANDS))
+        outcome.stopped, outcome.full = reg.explain_refusal(DiscordError(400, reg.MAX_COMMANDS)), True
         outcome.left.append(name)
         return 0
     blocked = None if on_discord else reg.creates_blocked_until(conn, guild_id, now)
@@ -126,7 +127,7 @@ def _refused(conn, row, exc: DiscordError, key, outcome) -> int:
         conn.commit()
     if exc.code == reg.DAILY_CREATES or exc.code == reg.MAX_COMMANDS:
         reg.note_refusal(conn, key["guild_id"], exc, now)
-        outcome.stopped = reg.explain_refusal(exc, now)
+        outcome.stopped, outcome.full = reg.explain_refusal(exc, now), exc.code == reg.MAX_COMMANDS
         outcome.left.append(name)
     elif exc.maybe_done or exc.status in (0, 429) or exc.status >= 500:
         outcome.left.append(name)  # Discord may have it, or is having trouble: the next run looks again

@@ -102,7 +102,6 @@ def edit(conn, discord, *, guild_id, name, changes, clear=(), now) -> dict:
     """Apply `changes` (None: unchanged) and reset what `clear` names (service.CLEARABLE); Discord is asked
     only when what it shows (description, options) changed."""
     current = service.get(conn, guild_id, name)
-    conn.commit()  # nothing held while Discord is asked
     merged = {**{k: current[k] for k in service.FIELDS}, **{k: v for k, v in changes.items() if v is not None}}
     for what in clear:
         field, default = service.CLEARABLE[what]
@@ -112,6 +111,7 @@ def edit(conn, discord, *, guild_id, name, changes, clear=(), now) -> dict:
     row = {"guild_id": int(guild_id), "name": current["name"], **service.checked_fields(merged, current["name"])}
     shown = definitions.registration_json(row)
     if current["command_id"] and current["state"] == "registered" and shown != definitions.registration_json(current):
+        conn.commit()  # no transaction held while Discord is asked
         try:
             discord.patch(path(discord, guild_id, current["command_id"]), shown)
         except DiscordError as exc:
