@@ -66,15 +66,15 @@ def test_content_and_embed_together_and_parts_cleared(discord, fake_discord, cle
 
 
 @pytest.mark.parametrize("options, says", [
-    ([ix.opt("title", "{% for i in range(30) %}0123456789{% endfor %}")], "title would be longer than Discord's 256"),
-    ([ix.opt("description", "{% for i in range(500) %}0123456789{% endfor %}")], "longer than Discord's 4,096"),
+    ([ix.opt("title", "{{ 'x' * 300 }}")], "title would be longer than Discord's 256"),
+    ([ix.opt("description", "{{ 'x' * 4100 }}")], "longer than Discord's 4,096"),
     ([ix.opt("fields", " ;; ".join(f"f{n} | v" for n in range(26)))], "at most 25 fields"),
-    ([ix.opt("fields", "Name | {% for i in range(110) %}0123456789{% endfor %}")],
+    ([ix.opt("fields", "Name | {{ 'x' * 1100 }}")],
      "field 1 would be longer than Discord's 1,024"),
-    ([ix.opt("footer", "{% for i in range(210) %}0123456789{% endfor %}")],
+    ([ix.opt("footer", "{{ 'x' * 2100 }}")],
      "footer would be longer than Discord's 2,048"),
-    ([ix.opt("description", "{% for i in range(400) %}0123456789{% endfor %}"),
-      ix.opt("fields", " ;; ".join("n | {% for i in range(100) %}0123456789{% endfor %}" for _ in range(3)))],
+    ([ix.opt("description", "{{ 'x' * 4000 }}"),
+      ix.opt("fields", " ;; ".join("n | {{ 'x' * 1000 }}" for _ in range(3)))],
      "past Discord's 6,000 for one embed"),
     ([ix.opt("title", "{{ ''.__class__ }}")], "names starting with _ are internal"),
     ([ix.opt("title", "ok"), ix.opt("color", "chartreuse-ish")], "can't read the colour"),
@@ -89,8 +89,8 @@ def test_an_embed_over_discords_limits_is_refused_when_saved(discord, fake_disco
 
 def test_an_embed_that_breaks_a_limit_only_at_run_time_answers_ephemerally(discord, fake_discord, clean_db):
     embed(discord, "grow", ix.opt("options", "n:integer"),
-          ix.opt("description", "{% for i in range(args.n) %}0123456789{% endfor %}"),
-          ix.opt("fields", " ;; ".join("n | {% for i in range(args.n) %}x{% endfor %}" for _ in range(6))))
+          ix.opt("description", "{{ '0123456789' * args.n }}"),
+          ix.opt("fields", " ;; ".join("n | {{ 'x' * args.n }}" for _ in range(6))))
     fine = use(discord, "grow", [ix.opt("n", 3, 4)])
     assert fine["data"]["embeds"][0]["description"] == "0123456789" * 3
     too_long = use(discord, "grow", [ix.opt("n", 420, 4)])
