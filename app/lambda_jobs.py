@@ -53,3 +53,7 @@ def premium(event, context):
 
 def prune(event, context):
     return _run("prune")
+
+
+def backups(event, context):
+    return _run("backups")
