@@ -96,9 +96,21 @@ def report_embed(backup_id, report) -> dict:
     return embed(f"✅ Backup #{backup_id} restored", "Nothing on the server was deleted.", fields=fields)
 
 
+def _hand_on(ctx, restore_id, link):
+    """The next link as deferred work of its own (a thread here, an asynchronous invocation on Lambda)."""
+    from app.backups import chain
+    from app.interactions.runners import runner_for_environment
+    following = chain.link_interaction(ctx.runtime, ctx.db, ctx.interaction, ctx.guild_id)
+    try:
+        runner = ctx.runtime.deferred
+    except RuntimeError:  # a task's runtime on Lambda is built from the environment, with no runner chosen
+        runner = runner_for_environment()
+    runner.submit(ctx.runtime, chain.TASK, following, {"restore_id": int(restore_id), "link": int(link)})
+
+
 def run_restore(ctx, restore_id, link):
     """Deferred, one link: confirm (first link), run steps inside the time budget, hand on or report."""
-    from app.backups import chain, restore
+    from app.backups import restore
     from app.discord.errors import DiscordError
     from app.interactions.deferred import edit_original
     row = restore.get(ctx.db, ctx.guild_id, restore_id)
@@ -116,7 +128,7 @@ def run_restore(ctx, restore_id, link):
 
     outcome = restore.run_link(ctx.runtime, ctx.db, ctx.guild_id, restore_id, link, progress=show)
     if outcome.state == "more":
-        chain.hand_on(ctx.runtime, ctx.db, ctx.interaction, ctx.guild_id, restore_id, link + 1)
+        _hand_on(ctx, restore_id, link + 1)
     state = restore.progress(ctx.db, ctx.guild_id, restore_id)
     if state["state"] == "done":
         return ctx.update(embeds=[report_embed(row["backup_id"], state["report"])], components=[],

@@ -46,9 +46,11 @@ def preview(discord, runtime, backup_id, parts=None, **kw):
     return run(discord, runtime, "restore", options, **kw)
 
 
-def press(discord, runtime, message, label, **kw) -> dict:
+def press(discord, runtime, message, label, guild_id=ix.GUILD_ID, **kw) -> dict:
     button = next(b for row in message["components"] for b in row["components"] if b["label"] == label)
     interaction = ix.component(button["custom_id"], message={**message, "id": message["id"]}, **kw)
+    interaction.update(guild_id=guild_id, authorizing_integration_owners={"0": guild_id})
+    interaction["channel"]["guild_id"] = guild_id
     answer = discord.send(interaction)
     if answer["type"] in (6, 5):
         assert runtime.deferred.wait(60)

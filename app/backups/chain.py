@@ -3,7 +3,8 @@
 Lambda applies each deferred interaction once (app/interactions/deferred.py: run_once, keyed by interaction
 id), so a link that hands on can't reuse the id of the link before it. Each link gets an id of its own,
 made like a snowflake from the clock and claimed in processed_interactions like a delivered interaction;
-it carries the Confirm click's token, so every link edits the same message.
+it carries the Confirm click's token, so every link edits the same message. commands/backup_restore.py
+submits it to the deferred runner.
 """
 from .. import db
 from ..discord.snowflake import from_time
@@ -21,8 +22,3 @@ def link_interaction(runtime, conn, interaction: dict, guild_id) -> dict:
             return {**interaction, "id": str(link_id)}
     raise RuntimeError("could not claim an id for the next link of a restore")
 
-
-def hand_on(runtime, conn, interaction: dict, guild_id, restore_id, link) -> None:
-    """Start link `link` of the restore as deferred work (a thread here, an async invocation on Lambda)."""
-    nxt = link_interaction(runtime, conn, interaction, guild_id)
-    runtime.deferred.submit(runtime, TASK, nxt, {"restore_id": int(restore_id), "link": int(link)})

@@ -6,6 +6,7 @@ here; it reports in `/backup show` when done.
 import logging
 
 from .. import db
+from ..jobs import job
 from ..jobs.guilds import serve_guilds
 from ..premium import tiers
 from . import restore, service
@@ -13,6 +14,7 @@ from . import restore, service
 log = logging.getLogger(__name__)
 
 
+@job("backups")
 def run_backups(runtime) -> str:
     resumed = _resume_stalled(runtime)
     with runtime.connection() as conn:

@@ -111,7 +111,7 @@ def budget_of(runtime) -> float:
 def run_link(runtime, conn, guild_id, restore_id, link, progress=None) -> Link:
     """Run steps of a confirmed restore until it is done or this link's time budget is spent."""
     budget = budget_of(runtime)
-    reserve = min(2.0, budget * 0.2)
+    reserve = min(3.0, budget * 0.4)  # a step started with less left could time out on a slow answer
     with deadlines.within(budget):
         now = runtime.clock()
         row = db.one(conn, "backups.take_link", {"restore_id": int(restore_id), "link": int(link), "now": now,
