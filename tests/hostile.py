@@ -119,6 +119,10 @@ REAL_INTERACTIONS = {
                                                ix.opt("options", "who?:string:Who"))]),
     "cc list": lambda: ix.command("cc", [ix.sub("list")]),
     "custom command": lambda: ix.command("greet", [ix.opt("who", "you")]),
+    "backup show": lambda: ix.command("backup", [ix.sub("show", ix.opt("id", 1, 4))]),
+    "backup restore": lambda: ix.command("backup", [ix.sub("restore", ix.opt("id", 1, 4),
+                                                           ix.opt("parts", "roles, channels"))]),
+    "backup restore button": lambda: ix.component("backupr:confirm:1"),
     "help in a DM": lambda: dm(ix.command("help")),
     "warn in a DM": lambda: dm(_user_command("warn", ix.opt("reason", "spam"))),
 }

@@ -54,9 +54,8 @@ class Applier:
         return "done", str(created["id"]), ""
 
     def role_positions(self, key):
-        roles = self.discord.get(f"/guilds/{self.guild_id}/roles")
         self.calls += 1
-        self.live.roles = {str(r["id"]): r for r in roles}
+        self.live.refresh_roles(self.discord.get(f"/guilds/{self.guild_id}/roles"))
         ids = [self.id_map[r["id"]] for r in self.document["roles"]
                if self.id_map.get(r["id"]) in self.live.roles and self.id_map[r["id"]] != self.guild_id
                and int(self.live.roles[self.id_map[r["id"]]]["position"]) < self.live.bot_top]
@@ -64,8 +63,7 @@ class Applier:
         moves = [{"id": i, "position": slot} for i, slot in zip(ids, slots)
                  if int(self.live.roles[i]["position"]) != slot]
         if moves:
-            for role in self._call("PATCH", f"/guilds/{self.guild_id}/roles", moves):
-                self.live.roles[str(role["id"])] = role
+            self.live.refresh_roles(self._call("PATCH", f"/guilds/{self.guild_id}/roles", moves))
         return "done", None, f"{len(moves)} moved"
 
     def role_update(self, key):

@@ -160,6 +160,7 @@ def guild_changes(document, live, id_map) -> dict:
 def _roles(plan, document, live, allowed):
     everyone = document["guild"].get("id")
     slots = MAX_ROLES - len(live.roles)
+    saved_bot_top = _saved_bot_top(document, live, plan.matches)
     placeholder = dict(plan.matches)
     for role in document["roles"]:
         label = role_label(role) if role["id"] != everyone else "@everyone"
@@ -193,13 +194,25 @@ def _roles(plan, document, live, allowed):
             plan.steps.append(("role_create", role["id"], label))
             if withheld:
                 plan.notes.append((label, "withheld: " + describe_bits(withheld)))
-            if int(role["position"]) >= live.bot_top:
-                plan.notes.append((label, "placed just below my highest role"))
+            if saved_bot_top is not None and int(role["position"]) > saved_bot_top:
+                plan.notes.append((label, "it was above my role; it is placed below it"))
     if any(kind == "role_create" for kind, _, _ in plan.steps) or _role_order_differs(document, live, plan.matches):
         plan.steps.append(("role_positions", "roles", "role order"))
+    # A new role lands at the bottom: made from the top down, they need no reordering among themselves.
+    creates = [step for step in plan.steps if step[0] == "role_create"]
+    position = {r["id"]: int(r["position"]) for r in document["roles"]}
+    ordered = iter(sorted(creates, key=lambda step: -position[step[1]]))
+    plan.steps[:] = [next(ordered) if step[0] == "role_create" else step for step in plan.steps]
     # Permissions come last, once every role exists and sits where it belongs.
-    plan.steps.extend(("role_update", key, label) for kind, key, label in list(plan.steps) if kind == "role_create")
+    plan.steps.extend(("role_update", key, label) for kind, key, label in creates)
     return placeholder
+
+
+def _saved_bot_top(document, live, matches):
+    """Where the role that is the bot's highest here sat in the backup (None when the backup lacks it)."""
+    tops = [r["id"] for r in live.roles.values() if int(r["position"]) == live.bot_top and live.bot_top]
+    saved = [r for r in document["roles"] if matches.get(r["id"]) in tops]
+    return int(saved[0]["position"]) if saved else None
 
 
 def _role_order_differs(document, live, matches) -> bool:

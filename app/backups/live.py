@@ -14,6 +14,7 @@ class Live:
     channels: dict    # id -> channel
     bot_bits: int     # the bot's server-wide permissions (all of them with Administrator)
     bot_top: int      # the position of the bot's highest role: it can't touch roles at or above it
+    bot_role_ids: tuple = ()
 
     @property
     def guild_id(self) -> str:
@@ -25,6 +26,11 @@ class Live:
 
     def can(self, bit) -> bool:
         return bool(self.bot_bits & bit)
+
+    def refresh_roles(self, roles) -> None:
+        """The roles read again (creating a role moves the others up, the bot's too)."""
+        self.roles = {str(r["id"]): r for r in roles}
+        self.bot_top = max((int(self.roles[r]["position"]) for r in self.bot_role_ids if r in self.roles), default=0)
 
 
 def read(discord, guild_id) -> Live:
@@ -43,4 +49,5 @@ def of(guild, channels, bot_role_ids) -> Live:
     top = max((int(roles[str(r)]["position"]) for r in bot_role_ids if str(r) in roles), default=0)
     return Live(guild=guild, roles=roles,
                 channels={str(c["id"]): c for c in channels if c.get("type") not in doc.THREAD_TYPES},
-                bot_bits=ALL_BITS if bits & perms.ADMINISTRATOR else bits, bot_top=top)
+                bot_bits=ALL_BITS if bits & perms.ADMINISTRATOR else bits, bot_top=top,
+                bot_role_ids=tuple(str(r) for r in bot_role_ids))

@@ -55,7 +55,8 @@ def preview(conn, discord, *, guild_id, backup_id, parts, invoker_id, invoker_bi
 
 
 def get(conn, guild_id, restore_id) -> dict:
-    row = db.one(conn, "backups.get_restore", {"guild_id": int(guild_id), "restore_id": int(restore_id)})
+    row = db.one(conn, "backups.get_restore", {"guild_id": int(guild_id), "restore_id": int(restore_id)}) \
+        if 0 < int(restore_id) < 2 ** 63 else None
     if row is None:
         raise UserError("That restore is no longer here; run `/backup restore` again.")
     return row
