@@ -15,7 +15,7 @@ from collections import Counter
 from _common import throwaway_database
 
 from app import create_app
-from app.backups import document as doc, restore, service
+from app.backups import document as doc, links, restore, service
 from sandbox.discord import FakeDiscord
 from tests import interactions as ix
 
@@ -55,12 +55,12 @@ def restore_all(runtime, guild_id, backup_id, parts="all"):
             return plan, 0, 0.0, 0
         service.start_restore(conn, runtime.discord, guild_id=guild_id, restore_id=restore_id, invoker_bits=ADMIN,
                               now=now)
-        started, links = time.monotonic(), 0
+        started, link = time.monotonic(), 0
         while True:
-            links += 1
-            if restore.run_link(runtime, conn, guild_id, restore_id, links).state == "done":
+            link += 1
+            if links.run_link(runtime, conn, guild_id, restore_id, link).state == "done":
                 seconds = time.monotonic() - started
-                return plan, links, seconds, restore.progress(conn, guild_id, restore_id)["report"]["skipped"]
+                return plan, link, seconds, restore.progress(conn, guild_id, restore_id)["report"]["skipped"]
 
 
 def minimum(plan) -> int:

@@ -59,7 +59,7 @@ def list_backups(ctx):
 @backup.subcommand("show", "What a backup holds", options=[Option.integer("id", "The backup's number", min_value=1)])
 def show(ctx, id):
     from app.backups import document as doc, service
-    from app.backups.diff import channel_label
+    from app.backups.compare import channel_label
     require_manager(ctx)
     row = service.get(ctx.db, ctx.guild_id, id)
     document, found = row["document"], doc.counts(row["document"])

@@ -110,7 +110,7 @@ def _hand_on(ctx, restore_id, link):
 
 def run_restore(ctx, restore_id, link):
     """Deferred, one link: confirm (first link), run steps inside the time budget, hand on or report."""
-    from app.backups import restore
+    from app.backups import links, restore
     from app.discord.errors import DiscordError
     from app.interactions.deferred import edit_original
     row = restore.get(ctx.db, ctx.guild_id, restore_id)
@@ -126,7 +126,7 @@ def run_restore(ctx, restore_id, link):
         except DiscordError as exc:  # a lost progress edit only delays the news; the report follows
             log.warning("restore %s: a progress edit failed: %s", restore_id, exc)
 
-    outcome = restore.run_link(ctx.runtime, ctx.db, ctx.guild_id, restore_id, link, progress=show)
+    outcome = links.run_link(ctx.runtime, ctx.db, ctx.guild_id, restore_id, link, progress=show)
     if outcome.state == "more":
         _hand_on(ctx, restore_id, link + 1)
     state = restore.progress(ctx.db, ctx.guild_id, restore_id)

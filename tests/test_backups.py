@@ -8,7 +8,7 @@ import pytest
 
 from tests import interactions as ix
 from tests import spec
-from tests.backup_guild import MANAGE_GUILD, SEND, VIEW, seed, structure_writes
+from tests.backup_guild import SEND, VIEW, seed, structure_writes
 
 OTHER_GUILD = "810000000000000777"
 OTHER_MEMBER = "850000000000000999"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app, db
-from app.backups import restore, service
+from app.backups import links, service
 from sandbox.discord.request_body import parse_multipart
 from tests import interactions as ix
 from tests.backup_guild import ADMIN, seed, structure_writes
@@ -159,11 +159,11 @@ KILLABLE = """
 import sys
 from app import settings_for, features
 from app.runtime import Runtime
-from app.backups import restore
+from app.backups import links
 features.load()
 runtime = Runtime(settings_for())
 with runtime.connection() as conn:
-    print(restore.run_link(runtime, conn, sys.argv[1], int(sys.argv[2]), 1).state, flush=True)
+    print(links.run_link(runtime, conn, sys.argv[1], int(sys.argv[2]), 1).state, flush=True)
 """
 
 
@@ -203,7 +203,7 @@ def test_a_restore_killed_midway_resumes_where_it_stopped_without_making_anythin
     assert states[:3] == ["done", "done", "started"] and set(states[3:]) == {"pending"}
     fake_discord.reset()
     with runtime.connection() as conn:
-        assert restore.run_link(runtime, conn, ix.GUILD_ID, restore_id, 1).state == "done"
+        assert links.run_link(runtime, conn, ix.GUILD_ID, restore_id, 1).state == "done"
         steps = db.all_rows(conn, "backups.steps", {"restore_id": restore_id})
         conn.rollback()
     assert [s["detail"] for s in steps if s["kind"] == "channel_create"][2] == "adopted"
@@ -237,3 +237,54 @@ def test_scheduled_backups_follow_the_tiers_shortest_interval_and_keep_only_the_
         rows = service.listing(conn, ix.GUILD_ID)
         conn.rollback()
     assert [(r["origin"], r["created_at"]) for r in rows] == [("scheduled", clock["now"])]  # kept: the newest one
+
+
+# ------------------------------------------------------------------ StatusSync's own settings
+
+def test_statussync_settings_come_back_pointing_at_the_restored_role_and_channel(discord, fake_discord, runtime):
+    from app import guild_settings
+    from app.automod import service as automod, store
+    from app.custom import service as custom
+    made = seed(fake_discord)
+    now = runtime.clock()
+    with runtime.connection() as conn:
+        guild_settings.update(conn, ix.GUILD_ID, "modlog", {"channel_id": made["staff"]["id"]}, now)
+        guild_settings.update(conn, ix.GUILD_ID, "xp", {"level_roles": [{"level": 5, "role_id": made["mods"]["id"]}]}, now)
+        automod.set_rule(conn, ix.GUILD_ID, "links", now, enabled=True)
+        automod.set_exemption(conn, ix.GUILD_ID, "links", now, role_id=made["mods"]["id"])
+        automod.add_items(conn, ix.GUILD_ID, "words", ["grapefruit"], now)
+        conn.commit()
+    greet = run_cc_add(discord, runtime)
+    backup_id = make_backup(discord, runtime)
+    fake_discord.remove_role(ix.GUILD_ID, made["mods"]["id"])
+    fake_discord.remove_channel(made["staff"]["id"])
+    with runtime.connection() as conn:
+        guild_settings.update(conn, ix.GUILD_ID, "xp", {"level_roles": []}, now)
+        automod.remove_items(conn, ix.GUILD_ID, "words", ["grapefruit"], now)
+        custom.remove(conn, runtime.discord, guild_id=ix.GUILD_ID, name="greet", now=now)
+        conn.commit()
+    assert fake_discord.commands(ix.GUILD_ID) == []
+    shown = preview(discord, runtime, backup_id, parts="roles channels statussync")
+    assert "StatusSync settings" in field(shown, "Will change") and "/greet" in field(shown, "Will create")
+    report = press(discord, runtime, shown, "Confirm")
+    assert "/greet" in field(report, "Created")
+    mods = by_name(fake_discord.roles(ix.GUILD_ID), "Mods")
+    staff = by_name(fake_discord.channels(ix.GUILD_ID), "staff")
+    with runtime.connection() as conn:
+        settings = guild_settings.load(conn, ix.GUILD_ID)
+        rules = {r["type"]: r for r in store.load_rules(conn, ix.GUILD_ID)}
+        conn.rollback()
+    assert settings["modlog"]["channel_id"] == staff["id"]
+    assert settings["xp"]["level_roles"] == [{"level": 5, "role_id": mods["id"]}]
+    assert rules["links"]["enabled"] and rules["links"]["exempt_roles"] == [mods["id"]]
+    assert "grapefruit" in str(rules["bad_words"]["config"])
+    assert [c["name"] for c in fake_discord.commands(ix.GUILD_ID)] == ["greet"] and greet
+    again = preview(discord, runtime, backup_id, parts="roles channels statussync")
+    assert again["embeds"][0]["title"] == f"Backup #{backup_id}: nothing to restore"
+
+
+def run_cc_add(discord, runtime) -> dict:
+    interaction = ix.command("cc", [ix.sub("add", ix.opt("name", "greet"), ix.opt("response", "Hi {{ user.mention }}"))])
+    answer = discord.send(interaction)
+    assert runtime.deferred.wait(10)
+    return answer

@@ -3,7 +3,7 @@
 Each step recomputes what it sends from the backup and the server as it is now, so a step run again
 (after a crash, or a second restore) sends nothing when there is nothing left to do.
 """
-from . import diff, statussync
+from . import compare, diff, statussync
 
 CREATES = {"role_create": "roles", "channel_create": "channels"}
 
@@ -13,7 +13,7 @@ class Applier:
         self.runtime, self.discord, self.conn = runtime, runtime.discord, conn
         self.document, self.live = document, live
         self.id_map = {**matches, **done_ids}  # backup id -> live id, growing as objects are created
-        self.allowed = diff.grantable(live, invoker_bits)
+        self.allowed = compare.grantable(live, invoker_bits)
         self.invoker_id = invoker_id
         self.roles = {r["id"]: r for r in document["roles"]}
         self.channels = {c["id"]: c for c in document["channels"]}
@@ -74,7 +74,7 @@ class Applier:
             return "skipped", None, "the role is gone from the server"
         if not everyone and int(current["position"]) >= self.live.bot_top:
             return "skipped", None, "it is above my highest role"
-        changes = diff.role_changes(self.roles[key], {**current, "guild_id": self.guild_id}, self.allowed)
+        changes = compare.role_changes(self.roles[key], {**current, "guild_id": self.guild_id}, self.allowed)
         if not changes:
             return "done", None, ""
         self.live.roles[live_id] = self._call("PATCH", f"/guilds/{self.guild_id}/roles/{live_id}", changes)
@@ -99,7 +99,7 @@ class Applier:
             body["available_tags"] = [{k: v for k, v in t.items() if v is not None} for t in saved["available_tags"]]
             if saved["default_reaction_emoji"]:
                 body["default_reaction_emoji"] = saved["default_reaction_emoji"]
-        overwrites = diff.overwrites_wanted(saved, [], self.id_map, self.allowed)
+        overwrites = compare.overwrites_wanted(saved, [], self.id_map, self.allowed)
         if overwrites:
             body["permission_overwrites"] = overwrites
         created = self._call("POST", f"/guilds/{self.guild_id}/channels", body)
@@ -111,7 +111,7 @@ class Applier:
         current = self.live.channels.get(live_id or "")
         if current is None:
             return "skipped", None, "the channel is gone from the server"
-        changes = diff.channel_changes(self.channels[key], current, self.id_map, self.allowed)
+        changes = compare.channel_changes(self.channels[key], current, self.id_map, self.allowed)
         if not changes:
             return "done", None, ""
         self.live.channels[live_id] = self._call("PATCH", f"/channels/{live_id}", changes)
@@ -130,7 +130,7 @@ class Applier:
     # --- the server's settings and StatusSync's --------------------------------------------------
 
     def guild_update(self, key):
-        changes = diff.guild_changes(self.document, self.live, self.id_map)
+        changes = compare.guild_changes(self.document, self.live, self.id_map)
         if changes:
             self.live.guild = {**self.live.guild, **self._call("PATCH", f"/guilds/{self.guild_id}", changes)}
         return "done", None, ""

@@ -9,7 +9,7 @@ from .. import db
 from ..jobs import job
 from ..jobs.guilds import serve_guilds
 from ..premium import tiers
-from . import restore, service
+from . import links, restore, service
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _resume_stalled(runtime) -> int:
     resumed = 0
     with runtime.connection() as conn:
         for row in restore.stalled(conn, runtime.clock()):
-            outcome = restore.run_link(runtime, conn, row["guild_id"], row["id"], row["link"] + 1)
+            outcome = links.run_link(runtime, conn, row["guild_id"], row["id"], row["link"] + 1)
             resumed += outcome.state != "elsewhere"
             if outcome.state == "more":
                 break  # the budget is spent: the next run carries on
