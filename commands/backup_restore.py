@@ -10,7 +10,7 @@ from app.interactions.responses import action_row, button, embed
 from commands.backup import backup, require_manager
 
 log = logging.getLogger(__name__)
-SHOWN = 15  # lines of each list in the preview; the rest is counted
+SHOWN = 10  # lines of each list in the preview; the rest is counted
 NOT_YOURS = "Only the member who asked for this restore can confirm or cancel it."
 
 

@@ -14,6 +14,14 @@ OTHER_GUILD = "810000000000000777"
 OTHER_MEMBER = "850000000000000999"
 
 
+@pytest.fixture
+def fake_discord(own_discord):
+    """This module's own fake: its servers (and the jobs that walk every server) stay out of other modules."""
+    own_discord.forget_guilds()
+    own_discord.forget_commands()
+    return own_discord
+
+
 def answer_of(fake, runtime, interaction) -> dict:
     """What the user sees once deferred work finished: the original response."""
     assert runtime.deferred.wait(30)

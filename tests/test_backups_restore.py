@@ -22,6 +22,14 @@ from tests.test_backups import OTHER_GUILD, by_name, field, make_backup, preview
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture
+def fake_discord(own_discord):
+    """This module's own fake: its servers (and the jobs that walk every server) stay out of other modules."""
+    own_discord.forget_guilds()
+    own_discord.forget_commands()
+    return own_discord
+
+
 def export_file(discord, backup_id, guild_id=ix.GUILD_ID) -> bytes:
     response = discord.post(json.dumps(ix.command("backup", [ix.sub("export", ix.opt("id", int(backup_id), 4))],
                                                   guild_id=guild_id)).encode())

@@ -74,7 +74,8 @@ class Applier:
             return "skipped", None, "the role is gone from the server"
         if not everyone and int(current["position"]) >= self.live.bot_top:
             return "skipped", None, "it is above my highest role"
-        changes = compare.role_changes(self.roles[key], {**current, "guild_id": self.guild_id}, self.allowed)
+        changes = compare.role_changes(self.roles[key], {**current, "guild_id": self.guild_id}, self.allowed,
+                                       self.live.role_icons)
         if not changes:
             return "done", None, ""
         self.live.roles[live_id] = self._call("PATCH", f"/guilds/{self.guild_id}/roles/{live_id}", changes)

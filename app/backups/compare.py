@@ -38,8 +38,10 @@ def desired_permissions(saved: str, current: str | None, allowed: int) -> int:
     return (int(saved) & allowed) | (int(current or 0) & ~allowed)
 
 
-def role_changes(saved, current, allowed) -> dict:
-    body = {k: saved[k] for k in ROLE_FIELDS if saved[k] != current.get(k) and not (
+def role_changes(saved, current, allowed, icons=False) -> dict:
+    """`icons`: the server can show role icons (boost level 2), so a saved emoji is set too."""
+    fields = ROLE_FIELDS + (("unicode_emoji",) if icons and saved.get("unicode_emoji") else ())
+    body = {k: saved[k] for k in fields if saved[k] != current.get(k) and not (
         k == "name" and str(current["id"]) == str(current.get("guild_id", "")))}
     wanted = desired_permissions(saved["permissions"], current.get("permissions"), allowed)
     if wanted != int(current.get("permissions") or 0):

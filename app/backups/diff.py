@@ -73,7 +73,7 @@ def _roles(plan, document, live, allowed):
         withheld = int(role["permissions"]) & ~allowed
         if live_id is not None:
             current = {**live.roles[live_id], "guild_id": live.guild_id}
-            changes = role_changes(role, current, allowed)
+            changes = role_changes(role, current, allowed, live.role_icons)
             if withheld & ~int(current.get("permissions") or 0):
                 plan.notes.append((label, "withheld: " + describe_bits(withheld & ~int(current["permissions"]))))
             if not changes:

@@ -24,6 +24,10 @@ class Live:
     def community(self) -> bool:
         return "COMMUNITY" in (self.guild.get("features") or [])
 
+    @property
+    def role_icons(self) -> bool:
+        return "ROLE_ICONS" in (self.guild.get("features") or [])
+
     def can(self, bit) -> bool:
         return bool(self.bot_bits & bit)
 

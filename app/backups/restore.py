@@ -2,6 +2,8 @@
 every step journaled), then run in links (app/backups/links.py); its progress and final report.
 """
 
+from datetime import timedelta
+
 from psycopg2.extras import Json
 
 from .. import db
@@ -9,7 +11,8 @@ from ..errors import UserError
 from . import diff, live as live_state, store
 from .apply import CREATES
 
-BOOKKEEPING = ("cannot", "note")  # journal rows that only carry the preview's findings into the report
+BOOKKEEPING = ("cannot", "note")
+FIRST_LINK_GRACE = timedelta(minutes=5)  # the first link's to take; the backups job steps in only after it  # journal rows that only carry the preview's findings into the report
 
 
 def parse_parts(text) -> list:
@@ -54,6 +57,7 @@ def confirm(conn, discord, *, guild_id, restore_id, invoker_bits, now):
     current = live_state.read(discord, guild_id)
     plan = diff.build(backup["document"], current, row["parts"], invoker_bits, conn)
     if db.one(conn, "backups.confirm_restore", {"guild_id": int(guild_id), "restore_id": row["id"], "now": now,
+                                                "lease_until": now + FIRST_LINK_GRACE,
                                                 "matches": Json(plan.matches), "invoker_bits": int(invoker_bits)}) is None:
         raise UserError("That restore was already confirmed or cancelled.")
     entries = [(kind, key, label, "pending", "") for kind, key, label in plan.steps]

@@ -11,6 +11,8 @@ SECTION = "backups"
 
 def create(conn, discord, *, guild_id, note, author_id, now, origin="command", request_key=None) -> int:
     """Capture the server now and store it; the tier's number of backups is the cap on hand-made ones."""
+    if request_key and (made := store.made_by(conn, guild_id, request_key)) is not None:
+        return made  # a redelivered request: the backup it made
     allowed = tiers.limit(conn, guild_id, now, "backups")
     if origin != "scheduled" and store.count(conn, guild_id) >= allowed:
         raise UserError(f"This server keeps {allowed} backups; delete one with `/backup delete`, "

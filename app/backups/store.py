@@ -22,6 +22,11 @@ def save(conn, guild_id, document: dict, *, note, author_id, origin, now, reques
     return row["id"]
 
 
+def made_by(conn, guild_id, request_key):
+    row = db.one(conn, "backups.backup_by_key", {"request_key": request_key, "guild_id": int(guild_id)})
+    return row["id"] if row else None
+
+
 def listing(conn, guild_id, limit=100) -> list:
     return db.all_rows(conn, "backups.list_backups", {"guild_id": int(guild_id), "limit": limit})
 

@@ -57,7 +57,7 @@ SELECT id FROM backup_restores WHERE guild_id = %(guild_id)s AND state = 'runnin
 -- name: confirm_restore
 -- Preview -> running, once: a second Confirm (or a redelivery) finds no preview row.
 UPDATE backup_restores SET state = 'running', matches = %(matches)s, invoker_bits = %(invoker_bits)s,
-    updated_at = %(now)s
+    lease_until = %(lease_until)s, updated_at = %(now)s
 WHERE id = %(restore_id)s AND guild_id = %(guild_id)s AND state = 'preview'
 RETURNING id;
 
