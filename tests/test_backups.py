@@ -194,3 +194,21 @@ def test_a_redelivered_create_stores_one_backup(discord, fake_discord, runtime, 
     assert runtime.deferred.wait(30)
     assert discord.send(interaction)["data"]["content"].startswith("This interaction was already")
     assert len(run(discord, runtime, "list", [])["embeds"][0]["description"].split("\n")) == 1
+
+
+def test_a_step_discord_keeps_failing_is_tried_three_times_then_reported_and_the_rest_is_restored(
+        discord, fake_discord, runtime, guild):
+    backup_id = make_backup(discord, runtime)
+    fake_discord.remove_channel(guild["staff"]["id"])
+    fake_discord.remove_channel(guild["lounge"]["id"])
+    shown = preview(discord, runtime, backup_id)
+    fake_discord.queue("POST", rf"/guilds/{ix.GUILD_ID}/channels", 503, {"message": "upstream", "code": 0}, times=3)
+    report = press(discord, runtime, shown, "Confirm")
+    assert report["embeds"][0]["title"] == f"✅ Backup #{backup_id} restored"
+    assert field(report, "Created") == ["🔊Lounge"]
+    assert field(report, "Skipped") == ["#staff: Discord kept failing; restore again later to finish this"]
+    assert len(fake_discord.find("POST", rf"/guilds/{ix.GUILD_ID}/channels")) == 4  # 3 failures, then Lounge
+    again = preview(discord, runtime, backup_id)
+    assert field(again, "Will create") == ["#staff"]  # restoring again finishes it
+    press(discord, runtime, again, "Confirm")
+    assert by_name(fake_discord.channels(ix.GUILD_ID), "staff")["parent_id"] == guild["info"]["id"]

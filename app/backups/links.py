@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3  # a step Discord fails this often (5xx, timeouts) is skipped and reported
 LEASE_GRACE_S = 60  # past its budget, a link that hasn't been heard from is taken as dead
 PROGRESS_EVERY_S = 2.0
+MAX_LINKS = 100  # a restore still not done after this many links (Discord down for long) ends with a report
+GAVE_UP = "Discord kept failing; restore again later to finish this"
 
 
 @dataclass
@@ -60,6 +62,9 @@ def run_link(runtime, conn, guild_id, restore_id, link, progress=None) -> Link:
         conn.commit()
         if row is None or str(row["guild_id"]) != str(guild_id):
             return Link("elsewhere")
+        if link > MAX_LINKS:
+            db.run(conn, "backups.give_up_steps", {"restore_id": row["id"], "detail": GAVE_UP})
+            return _finish(runtime, conn, row, db.all_rows(conn, "backups.steps", {"restore_id": row["id"]}), 0)
         document = db.one(conn, "backups.get_backup", {"guild_id": row["guild_id"], "backup_id": row["backup_id"]})["document"]
         steps = db.all_rows(conn, "backups.steps", {"restore_id": row["id"]})
         conn.commit()
@@ -86,10 +91,14 @@ def run_link(runtime, conn, guild_id, restore_id, link, progress=None) -> Link:
             if progress is not None and time.monotonic() - shown > PROGRESS_EVERY_S:
                 shown = time.monotonic()
                 progress(counts(steps))
-        report = summary(steps)
-        db.run(conn, "backups.finish_restore", {"restore_id": row["id"], "report": Json(report), "now": runtime.clock()})
-        conn.commit()
-        return Link("done", applier.calls, counts(steps))
+        return _finish(runtime, conn, row, steps, applier.calls)
+
+
+def _finish(runtime, conn, row, steps, calls) -> Link:
+    db.run(conn, "backups.finish_restore", {"restore_id": row["id"], "report": Json(summary(steps)),
+                                            "now": runtime.clock()})
+    conn.commit()
+    return Link("done", calls, counts(steps))
 
 
 def _run_step(conn, applier, restore_id, step):
@@ -103,7 +112,7 @@ def _run_step(conn, applier, restore_id, step):
             conn.commit()
             return "done", int(adopted), "adopted"
     if step["attempts"] >= MAX_ATTEMPTS:
-        outcome = ("skipped", None, "Discord kept failing; try this part again later")
+        outcome = ("skipped", None, GAVE_UP)
     else:
         db.run(conn, "backups.start_step", key)
         conn.commit()
@@ -117,8 +126,8 @@ def _run_step(conn, applier, restore_id, step):
         except DiscordError as exc:
             if _transient(exc):
                 log.warning("restore %s step %s: %s", restore_id, step["seq"], exc.message)
-                if not exc.maybe_done:
-                    db.run(conn, "backups.release_step", key)
+                if not exc.maybe_done:  # nothing was done; when it may have been, the next link looks first
+                    db.run(conn, "backups.retry_step", key)
                     conn.commit()
                 return None
             outcome = ("skipped", None, _why(exc))

@@ -108,3 +108,12 @@ WHERE restore_id = %(restore_id)s AND seq = %(seq)s;
 -- Nothing of the step was sent (its time ran out first): it waits for the next link, uncounted.
 UPDATE backup_restore_steps SET state = 'pending', attempts = greatest(attempts - 1, 0)
 WHERE restore_id = %(restore_id)s AND seq = %(seq)s;
+
+-- name: retry_step
+-- Discord failed for now and nothing was done: the next link tries again (the attempt still counts).
+UPDATE backup_restore_steps SET state = 'pending'
+WHERE restore_id = %(restore_id)s AND seq = %(seq)s;
+
+-- name: give_up_steps
+UPDATE backup_restore_steps SET state = 'skipped', detail = %(detail)s
+WHERE restore_id = %(restore_id)s AND state IN ('pending', 'started');
