@@ -212,3 +212,15 @@ def test_a_step_discord_keeps_failing_is_tried_three_times_then_reported_and_the
     assert field(again, "Will create") == ["#staff"]  # restoring again finishes it
     press(discord, runtime, again, "Confirm")
     assert by_name(fake_discord.channels(ix.GUILD_ID), "staff")["parent_id"] == guild["info"]["id"]
+
+
+def test_schedule_shows_sets_and_refuses_what_the_tier_does_not_allow(discord, fake_discord, runtime, guild):
+    assert "Automatic backups are off" in run(discord, runtime, "schedule", [])["content"]
+    refused = run(discord, runtime, "schedule", [ix.opt("interval_hours", 6, 4)])
+    assert refused["flags"] == 64 and "at most every 168 hours" in refused["content"]
+    assert "keeps at most 2" in run(discord, runtime, "schedule", [ix.opt("interval_hours", 168, 4),
+                                                                  ix.opt("keep", 5, 4)])["content"]
+    done = run(discord, runtime, "schedule", [ix.opt("interval_hours", 168, 4), ix.opt("keep", 2, 4)])
+    assert done["content"].startswith("🕒 A backup every 168 hours; the newest 2")
+    assert run(discord, runtime, "schedule", [ix.opt("interval_hours", 0, 4)])["content"].startswith(
+        "Automatic backups are off")
