@@ -67,7 +67,7 @@ class Applier:
         return "done", None, f"{len(moves)} moved"
 
     def role_update(self, key):
-        everyone = key == self.document["guild"].get("id")
+        everyone = key == diff.everyone_of(self.document)
         live_id = self.guild_id if everyone else self.id_map.get(key)
         current = self.live.roles.get(live_id or "")
         if current is None:

@@ -33,12 +33,18 @@ class Plan:
         return not self.steps
 
 
+def everyone_of(document):
+    """The backup's @everyone role id: the server's own id (or, in a hand-made file, the role at position 0)."""
+    return document["guild"].get("id") or next(
+        (r["id"] for r in document["roles"] if r["position"] == 0 and r["name"] == "@everyone"), None)
+
+
 def match(document, live) -> dict:
     """Backup id -> live id: the same id when it still exists, else an unused one of the same name (and type)."""
-    found = {document["guild"]["id"]: live.guild_id} if document["guild"].get("id") else {}
+    everyone = everyone_of(document)
+    found = {everyone: live.guild_id} if everyone else {}
     found[live.guild_id] = live.guild_id
     used = {live.guild_id}
-    everyone = document["guild"].get("id")
     for role in document["roles"]:
         if role["id"] == everyone:
             continue
@@ -48,7 +54,8 @@ def match(document, live) -> dict:
                          if r["name"] == role["name"] and str(r["id"]) not in used
                          and bool(r.get("managed")) == role["managed"]), None)
         if same is not None:
-            found[role["id"]], _ = str(same["id"]), used.add(str(same["id"]))
+            found[role["id"]] = str(same["id"])
+            used.add(str(same["id"]))
     used = set()
     for channel in sorted(document["channels"], key=lambda c: c["type"] != 4):
         same = live.channels.get(channel["id"])
@@ -58,12 +65,13 @@ def match(document, live) -> dict:
                           and c["type"] == channel["type"] and str(c["id"]) not in used]
             same = next((c for c in candidates if c.get("parent_id") == parent), candidates[0] if candidates else None)
         if same is not None:
-            found[channel["id"]], _ = str(same["id"]), used.add(str(same["id"]))
+            found[channel["id"]] = str(same["id"])
+            used.add(str(same["id"]))
     return found
 
 
 def _roles(plan, document, live, allowed):
-    everyone = document["guild"].get("id")
+    everyone = everyone_of(document)
     slots = MAX_ROLES - len(live.roles)
     saved_bot_top = _saved_bot_top(document, live, plan.matches)
     placeholder = dict(plan.matches)

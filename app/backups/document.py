@@ -28,6 +28,13 @@ def _snowflake(value, what):
     return text
 
 
+def _id(value, what):
+    found = _snowflake(value, what)
+    if found is None:
+        raise UserError(f"The backup has {what} without an id.")
+    return found
+
+
 def _text(value, what, limit):
     if value is None:
         return None
@@ -51,7 +58,7 @@ def normalize_role(role: dict) -> dict:
     if not isinstance(role, dict):
         raise UserError("The backup's roles must be objects.")
     name = _text(role.get("name"), "role name", 100) or "role"
-    return {"id": _snowflake(role.get("id"), "roles"), "name": name, "color": _int(role.get("color") or 0, "colour"),
+    return {"id": _id(role.get("id"), "roles"), "name": name, "color": _int(role.get("color") or 0, "colour"),
             "permissions": str(_int(role.get("permissions") or 0, "permission set")),
             "position": _int(role.get("position") or 0, "role position", 0, 1000),
             "hoist": bool(role.get("hoist")), "mentionable": bool(role.get("mentionable")),
@@ -62,7 +69,7 @@ def normalize_role(role: dict) -> dict:
 def _overwrite(overwrite) -> dict:
     if not isinstance(overwrite, dict):
         raise UserError("The backup's permission overwrites must be objects.")
-    return {"id": _snowflake(overwrite.get("id"), "overwrites"), "type": _int(overwrite.get("type") or 0, "overwrite type", 0, 1),
+    return {"id": _id(overwrite.get("id"), "overwrites"), "type": _int(overwrite.get("type") or 0, "overwrite type", 0, 1),
             "allow": str(_int(overwrite.get("allow") or 0, "overwrite")),
             "deny": str(_int(overwrite.get("deny") or 0, "overwrite"))}
 
@@ -85,7 +92,7 @@ def normalize_channel(channel: dict) -> dict:
     if not isinstance(channel, dict):
         raise UserError("The backup's channels must be objects.")
     kind = _int(channel.get("type") or 0, "channel type", 0, 20)
-    found = {"id": _snowflake(channel.get("id"), "channels"), "type": kind,
+    found = {"id": _id(channel.get("id"), "channels"), "type": kind,
              "name": _text(channel.get("name"), "channel name", 100) or "channel",
              "position": _int(channel.get("position") or 0, "channel position", 0, 10000),
              "parent_id": _snowflake(channel.get("parent_id"), "channel parents"),
@@ -122,7 +129,7 @@ def normalize(document) -> dict:
                   "features": [f for f in guild.get("features") or [] if isinstance(f, str)][:100],
                   **{k: (_snowflake(guild.get(k), k) if k.endswith("_id") else _int(guild.get(k), k))
                      for k in GUILD_KEYS}},
-        "roles": [normalize_role(r) for r in roles],
+        "roles": sorted((normalize_role(r) for r in roles), key=lambda r: (r["position"], int(r["id"] or 0))),
         "channels": [normalize_channel(c) for c in channels if not (isinstance(c, dict) and c.get("type") in THREAD_TYPES)],
         "statussync": {"settings": statussync.get("settings") if isinstance(statussync.get("settings"), dict) else {},
                        "automod_rules": [r for r in statussync.get("automod_rules") or [] if isinstance(r, dict)][:50],
