@@ -296,3 +296,19 @@ def run_cc_add(discord, runtime) -> dict:
     answer = discord.send(interaction)
     assert runtime.deferred.wait(10)
     return answer
+
+
+def test_discords_500_channel_cap_is_reported_before_anything_is_done(discord, fake_discord, runtime):
+    made = seed(fake_discord)
+    backup_id = make_backup(discord, runtime)
+    fake_discord.remove_channel(made["staff"]["id"])
+    fake_discord.remove_channel(made["lounge"]["id"])
+    for n in range(496):
+        fake_discord.add_guild_channel(ix.GUILD_ID, f"filler-{n}", position=100 + n)
+    shown = preview(discord, runtime, backup_id, parts="channels")
+    assert field(shown, "Will create") == ["#staff"]
+    assert field(shown, "Cannot") == ["🔊Lounge: Discord's cap of 500 channels is reached"]
+    report = press(discord, runtime, shown, "Confirm")
+    assert field(report, "Skipped") == ["🔊Lounge: Discord's cap of 500 channels is reached"]
+    assert len(fake_discord.channels(ix.GUILD_ID)) == 500
+    assert len(fake_discord.find("POST", rf"/guilds/{ix.GUILD_ID}/channels")) == 1
