@@ -312,3 +312,48 @@ def test_discords_500_channel_cap_is_reported_before_anything_is_done(discord, f
     assert field(report, "Skipped") == ["🔊Lounge: Discord's cap of 500 channels is reached"]
     assert len(fake_discord.channels(ix.GUILD_ID)) == 500
     assert len(fake_discord.find("POST", rf"/guilds/{ix.GUILD_ID}/channels")) == 1
+
+
+def test_a_server_the_bot_cannot_read_doesnt_stop_the_scheduled_backups_of_the_others(settings, fake_discord):
+    from app.jobs import run_job
+    app = create_app(settings)
+    runtime = app.extensions["statussync"]
+    seed(fake_discord)
+    seed(fake_discord, OTHER_GUILD)
+    now = runtime.clock()
+    with runtime.connection() as conn:
+        for guild_id in (ix.GUILD_ID, OTHER_GUILD):
+            service.set_schedule(conn, guild_id=guild_id, interval_hours=168, keep=2, now=now)
+        conn.commit()
+    fake_discord.queue("GET", rf"/guilds/{OTHER_GUILD}", 403, {"message": "Missing Access", "code": 50001})
+    assert run_job(runtime, "backups").startswith("backups: 1 scheduled backup(s) made")
+    with runtime.connection() as conn:
+        made = {g: len(service.listing(conn, g)) for g in (ix.GUILD_ID, OTHER_GUILD)}
+        conn.rollback()
+    assert made == {ix.GUILD_ID: 1, OTHER_GUILD: 0}
+    assert run_job(runtime, "backups").startswith("backups: 1 scheduled backup(s) made")  # its turn next run
+
+
+def test_a_restore_onto_a_server_the_bot_was_removed_from_ends_with_a_report_not_a_loop(settings, fake_discord):
+    from app.jobs import run_job
+    runtime = create_app(settings).extensions["statussync"]
+    made = seed(fake_discord)
+    now = runtime.clock()
+    with runtime.connection() as conn:
+        backup_id = service.create(conn, runtime.discord, guild_id=ix.GUILD_ID, note="", author_id=ix.OWNER_ID, now=now)
+        conn.commit()
+        fake_discord.remove_channel(made["staff"]["id"])
+        restore_id, plan = service.preview_restore(conn, runtime.discord, guild_id=ix.GUILD_ID, backup_id=backup_id,
+                                                   parts="", invoker_id=ix.OWNER_ID, invoker_bits=ADMIN, now=now)
+        assert service.plan_summary(restore_id, plan)["create"] == ["#staff"]
+        conn.commit()
+        service.start_restore(conn, runtime.discord, guild_id=ix.GUILD_ID, restore_id=restore_id, invoker_bits=ADMIN,
+                              now=now, by_job=True)
+    fake_discord.queue("GET", rf"/guilds/{ix.GUILD_ID}", 403, {"message": "Missing Access", "code": 50001})
+    assert "1 stalled restore(s) carried on" in run_job(runtime, "backups")
+    with runtime.connection() as conn:
+        done = service.restore_progress(conn, ix.GUILD_ID, restore_id)
+        conn.rollback()
+    assert done["state"] == "done" and done["report"]["created"] == []
+    assert ["#staff", "Discord refused: Missing Access"] in done["report"]["skipped"]
+    assert fake_discord.find("POST", rf"/guilds/{ix.GUILD_ID}/channels") == []

@@ -6,6 +6,8 @@ here; it reports in `/backup show` when done.
 import logging
 
 from .. import db
+from ..discord.errors import DiscordError
+from ..errors import UserError
 from ..jobs import job
 from ..jobs.guilds import serve_guilds
 from ..premium import tiers
@@ -32,6 +34,14 @@ def run_backups(runtime) -> str:
 
 
 def _backup_if_due(runtime, guild_id, schedule) -> bool:
+    try:
+        return _make_if_due(runtime, guild_id, schedule)
+    except (DiscordError, UserError) as exc:  # this guild's turn is spent; the others still get theirs
+        log.warning("backups job: guild %s: %s", guild_id, getattr(exc, "message", exc))
+        return False
+
+
+def _make_if_due(runtime, guild_id, schedule) -> bool:
     now = runtime.clock()
     with runtime.connection() as conn:
         tier = tiers.tier_of(conn, guild_id, now)

@@ -71,8 +71,9 @@ def run_link(runtime, conn, guild_id, restore_id, link, progress=None) -> Link:
         try:
             current = live_state.read(runtime.discord, guild_id)
         except (deadlines.DeadlineExceeded, DiscordError) as exc:
-            if isinstance(exc, DiscordError) and not _transient(exc):
-                raise
+            if isinstance(exc, DiscordError) and not _transient(exc):  # the bot was removed, say: no use going on
+                db.run(conn, "backups.give_up_steps", {"restore_id": row["id"], "detail": _why(exc)})
+                return _finish(runtime, conn, row, db.all_rows(conn, "backups.steps", {"restore_id": row["id"]}), 3)
             return Link("more", counts=counts(steps))
         done_ids = {s["key"]: str(s["new_id"]) for s in steps if s["new_id"] and s["kind"] in CREATES}
         applier = Applier(runtime, conn, document, current, row["matches"], done_ids, row["invoker_bits"],

@@ -44,8 +44,9 @@ def get(conn, guild_id, restore_id) -> dict:
     return row
 
 
-def confirm(conn, discord, *, guild_id, restore_id, invoker_bits, now):
-    """Plan again against fresh data, journal every step, mark the restore running (once). The Plan."""
+def confirm(conn, discord, *, guild_id, restore_id, invoker_bits, now, first_link_grace=FIRST_LINK_GRACE):
+    """Plan again against fresh data, journal every step, mark the restore running (once). The Plan.
+    With first_link_grace=timedelta(0) nobody runs a first link: the backups job starts it."""
     row = get(conn, guild_id, restore_id)
     if row["state"] != "preview":
         raise UserError("That restore was already confirmed or cancelled.")
@@ -57,7 +58,7 @@ def confirm(conn, discord, *, guild_id, restore_id, invoker_bits, now):
     current = live_state.read(discord, guild_id)
     plan = diff.build(backup["document"], current, row["parts"], invoker_bits, conn)
     if db.one(conn, "backups.confirm_restore", {"guild_id": int(guild_id), "restore_id": row["id"], "now": now,
-                                                "lease_until": now + FIRST_LINK_GRACE,
+                                                "lease_until": now + first_link_grace,
                                                 "matches": Json(plan.matches), "invoker_bits": int(invoker_bits)}) is None:
         raise UserError("That restore was already confirmed or cancelled.")
     entries = [(kind, key, label, "pending", "") for kind, key, label in plan.steps]

@@ -55,9 +55,19 @@ def preview_restore(conn, discord, *, guild_id, backup_id, parts, invoker_id, in
                            invoker_id=invoker_id, invoker_bits=invoker_bits, now=now)
 
 
-def start_restore(conn, discord, *, guild_id, restore_id, invoker_bits, now):
-    """Confirm a previewed restore (planned again against fresh data); its links run as deferred work."""
-    return restore.confirm(conn, discord, guild_id=guild_id, restore_id=restore_id, invoker_bits=invoker_bits, now=now)
+def start_restore(conn, discord, *, guild_id, restore_id, invoker_bits, now, by_job=False):
+    """Confirm a previewed restore (planned again against fresh data). The caller runs its first link
+    (app/backups/links.py: run_link, as deferred work), or with by_job=True the backups job starts it."""
+    grace = {"first_link_grace": timedelta(0)} if by_job else {}
+    return restore.confirm(conn, discord, guild_id=guild_id, restore_id=restore_id, invoker_bits=invoker_bits,
+                           now=now, **grace)
+
+
+def plan_summary(restore_id, plan) -> dict:
+    """A preview as JSON (the dashboard's)."""
+    return {"restore_id": restore_id, "create": plan.create, "change": plan.change, "kept": plan.kept,
+            "cannot": [{"what": what, "why": why} for what, why in plan.cannot],
+            "notes": [{"what": what, "note": note} for what, note in plan.notes], "empty": plan.empty}
 
 
 def restore_progress(conn, guild_id, restore_id) -> dict:
