@@ -224,3 +224,34 @@ def test_schedule_shows_sets_and_refuses_what_the_tier_does_not_allow(discord, f
     assert done["content"].startswith("🕒 A backup every 168 hours; the newest 2")
     assert run(discord, runtime, "schedule", [ix.opt("interval_hours", 0, 4)])["content"].startswith(
         "Automatic backups are off")
+
+
+def test_server_settings_and_a_forum_with_its_tags_come_back(discord, fake_discord, runtime, guild):
+    forum = fake_discord.add_guild_channel(ix.GUILD_ID, "help", type=15, position=6, available_tags=[
+        {"id": "900000000000000123", "name": "solved", "moderated": True, "emoji_id": None, "emoji_name": "✅"}],
+        default_reaction_emoji={"emoji_id": None, "emoji_name": "👍"})
+    runtime.discord.patch(f"/guilds/{ix.GUILD_ID}", {"verification_level": 2, "afk_channel_id": guild["lounge"]["id"],
+                                                     "afk_timeout": 900})
+    backup_id = make_backup(discord, runtime)
+    fake_discord.remove_channel(forum["id"])
+    fake_discord.remove_channel(guild["lounge"]["id"])
+    runtime.discord.patch(f"/guilds/{ix.GUILD_ID}", {"verification_level": 0, "afk_timeout": 300})
+    shown = preview(discord, runtime, backup_id, parts="channels settings")
+    assert field(shown, "Will create") == ["🔊Lounge", "forum #help"]
+    assert field(shown, "Will change") == ["server settings (afk_channel_id, afk_timeout, verification_level)"]
+    press(discord, runtime, shown, "Confirm")
+    channels = fake_discord.channels(ix.GUILD_ID)
+    lounge, help_forum = by_name(channels, "Lounge", 2), by_name(channels, "help", 15)
+    assert (lounge["bitrate"], lounge["user_limit"]) == (96000, 10)
+    assert [(t["name"], t["moderated"], t["emoji_name"]) for t in help_forum["available_tags"]] == [("solved", True, "✅")]
+    assert help_forum["default_reaction_emoji"]["emoji_name"] == "👍"
+    server = fake_discord.guild(ix.GUILD_ID)
+    assert (server["verification_level"], server["afk_channel_id"], server["afk_timeout"]) == (2, lounge["id"], 900)
+    assert preview(discord, runtime, backup_id, parts="channels settings")["components"] == []
+
+
+def test_an_unknown_part_or_a_missing_backup_is_explained(discord, fake_discord, runtime, guild):
+    backup_id = make_backup(discord, runtime)
+    answer = preview(discord, runtime, backup_id, parts="roles, emojis")
+    assert answer["flags"] == 64 and answer["content"].startswith("Unknown part 'emojis': use any of roles")
+    assert "There is no backup #999999" in preview(discord, runtime, 999999)["content"]
