@@ -57,3 +57,7 @@ def prune(event, context):
 
 def cc_sync(event, context):
     return _run("cc_sync")
+
+
+def backups(event, context):
+    return _run("backups")

@@ -124,6 +124,10 @@ REAL_INTERACTIONS = {
     "cc edit clear": lambda: ix.command("cc", [ix.sub("edit", ix.opt("name", "greet"), ix.opt("clear", "cooldown"))]),
     "custom command autocomplete": lambda: ix.command("greet", [{"name": "who", "type": 3, "value": "y",
                                                                  "focused": True}], interaction_type=4),
+    "backup show": lambda: ix.command("backup", [ix.sub("show", ix.opt("id", 1, 4))]),
+    "backup restore": lambda: ix.command("backup", [ix.sub("restore", ix.opt("id", 1, 4),
+                                                           ix.opt("parts", "roles, channels"))]),
+    "backup restore button": lambda: ix.component("backupr:confirm:1"),
     "help in a DM": lambda: dm(ix.command("help")),
     "warn in a DM": lambda: dm(_user_command("warn", ix.opt("reason", "spam"))),
 }

@@ -3,6 +3,7 @@ import re
 import threading
 from http.server import ThreadingHTTPServer
 
+from sandbox.discord.guild_structure import GuildStructure
 from sandbox.discord.http_handler import API_PREFIX, CDN_PREFIX, handler_for
 from sandbox.discord.rate_limits import FakeRateLimits
 from sandbox.discord.readback import ReadBack
@@ -10,7 +11,7 @@ from sandbox.discord.seeding import Seeding
 from sandbox.discord.state import DiscordState
 
 
-class FakeDiscord(Seeding, ReadBack, DiscordState):
+class FakeDiscord(Seeding, ReadBack, DiscordState, GuildStructure):
     _serving: dict = {}  # base_url -> the running fake, for test helpers that only know the app
     def __init__(self, application_id="100000000000000001", bot_token="test-bot-token",
                  client_id=None, client_secret=None):
