@@ -252,7 +252,7 @@ def test_scheduled_backups_follow_the_tiers_shortest_interval_and_keep_only_the_
 def test_statussync_settings_come_back_pointing_at_the_restored_role_and_channel(discord, fake_discord, runtime):
     from app import guild_settings
     from app.automod import service as automod, store
-    from app.custom import service as custom
+    from app.custom import registration as custom
     made = seed(fake_discord)
     now = runtime.clock()
     with runtime.connection() as conn:

@@ -69,12 +69,12 @@ def missing_commands(conn, guild_id, saved: list) -> list:
 
 def restore_command(conn, discord, guild_id, command: dict, id_map: dict, builtin_names, user_id, now) -> str | None:
     """Register one saved custom command through app/custom (record, then Discord); None, or why not."""
-    from ..custom import service
+    from ..custom import registration, service
     command = remap(command, id_map)
     try:
-        service.add(conn, discord, guild_id=guild_id, name=str(command.get("name") or "")[:32],
-                    fields={k: command.get(k) for k in service.FIELDS}, builtin_names=builtin_names,
-                    user_id=user_id, now=now)
+        registration.add(conn, discord, guild_id=guild_id, name=str(command.get("name") or "")[:32],
+                         fields={k: command.get(k) for k in service.FIELDS}, builtin_names=builtin_names,
+                         user_id=user_id, now=now)
     except UserError as exc:
         conn.rollback()
         return str(exc)
