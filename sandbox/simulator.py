@@ -1,0 +1,156 @@
+"""Discord's side of the sandbox: builds interactions from the simulated guild's state, signs them with the
+local key, posts them to the app's /interactions and takes the HTTP answer as Discord does."""
+import copy
+import threading
+
+import requests
+
+from sandbox import demo as demo_guild
+from sandbox import interactions as built
+from sandbox.discord import FakeDiscord
+from sandbox.options import find_node, nest, typed_options
+from sandbox.permissions import channel_permissions
+from sandbox.timeline import Timeline
+
+LOCAL_BOT_TOKEN = "local-sandbox-bot-token"  # the simulated Discord's only bot; never a real token
+KEPT_REQUESTS = 500  # the fake records every request for tests; a long-running sandbox keeps the last few
+
+
+class SandboxError(ValueError):
+    """The interaction could not be sent (unknown user, channel or command); says what to change."""
+
+
+class Simulator:
+    def __init__(self, fake: FakeDiscord, signing_key_hex: str):
+        from nacl.signing import SigningKey
+        self.fake, self.demo = fake, demo_guild.seed(fake)
+        self._key = SigningKey(bytes.fromhex(signing_key_hex))
+        self.timeline = Timeline(fake)
+        self.app_url = None  # where /interactions is: set by the sandbox page from the request it serves
+
+    @classmethod
+    def start(cls, application_id: str, signing_key_hex: str) -> "Simulator":
+        return cls(FakeDiscord(application_id=application_id, bot_token=LOCAL_BOT_TOKEN).start(), signing_key_hex)
+
+    def stop(self):
+        self.fake.stop()
+
+    # --- who and where ---------------------------------------------------------------------
+
+    def _member(self, user_id):
+        member = self.fake.member(self.demo.guild_id, user_id)
+        if member is None:
+            raise SandboxError(f"there is no member {user_id} in the sandbox guild")
+        return member
+
+    def _channel(self, channel_id):
+        with self.fake._lock:
+            channel = self.fake._channels.get(str(channel_id))
+            if channel is None or channel.get("guild_id") != self.demo.guild_id or channel["type"] == 4:
+                raise SandboxError(f"there is no text channel {channel_id} in the sandbox guild")
+            return copy.deepcopy(channel)
+
+    def _envelope(self, kind, user_id, channel_id, data, message=None) -> dict:
+        member, channel = self._member(str(user_id)), self._channel(channel_id)
+        with self.fake._lock:
+            guild = self.fake._guilds[self.demo.guild_id]
+            bits = channel_permissions(guild, member, channel)
+            app_bits = channel_permissions(guild, guild["members"][self.fake.application_id], channel)
+        user = member.pop("user")
+        payload_member = built.member(user, permissions=bits, roles=member["roles"], joined_at=member["joined_at"],
+                                      nick=member.get("nick"))
+        payload_member["communication_disabled_until"] = member.get("communication_disabled_until")
+        summary = {k: channel[k] for k in ("id", "type", "name", "guild_id", "parent_id", "topic", "nsfw")}
+        return built.envelope(kind, data, application_id=self.fake.application_id, guild_id=self.demo.guild_id,
+                              channel=summary, member=payload_member, app_permissions=app_bits, message=message)
+
+    def registered(self, name) -> dict:
+        for command in self.fake.commands(self.demo.guild_id) + self.fake.commands():
+            if command["name"] == name and command.get("type", 1) == 1:
+                return command
+        raise SandboxError(f"/{name} is not registered in the sandbox (register_commands, or /cc add)")
+
+    # --- interactions ----------------------------------------------------------------------
+
+    def command(self, user_id, channel_id, name, path=(), values=None, focused=None) -> dict:
+        """A slash command (or, with `focused`, its autocomplete) from `user_id` in `channel_id`."""
+        command = self.registered(name)
+        node, parents = find_node(command, path)
+        options, resolved = typed_options(self.fake, self.demo.guild_id, node, values or {}, focused)
+        data = {"id": command["id"], "name": name, "type": 1, "options": nest(options, parents)}
+        if command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        if resolved:
+            data["resolved"] = resolved
+        kind = built.AUTOCOMPLETE if focused else built.APPLICATION_COMMAND
+        interaction = self._envelope(kind, user_id, channel_id, data)
+        label = "/" + " ".join([name, *path])
+        return self.send(interaction, label=label)
+
+    def click(self, user_id, message_key, custom_id, values=None) -> dict:
+        """A button press (or a select menu choice, with `values`) on a message the timeline shows."""
+        message = self.timeline.current(message_key)
+        if message is None:
+            raise SandboxError("that message is gone")
+        if not any(c.get("custom_id") == custom_id for row in message.get("components") or []
+                   for c in row.get("components") or []):
+            raise SandboxError("that message has no such button or menu")
+        data = {"custom_id": custom_id, "component_type": 2 if values is None else 3}
+        if values is not None:
+            data["values"] = [str(v) for v in values]
+        interaction = self._envelope(built.MESSAGE_COMPONENT, user_id, message["channel_id"], data, message)
+        return self.send(interaction, label=None, source_key=message_key)
+
+    def submit(self, user_id, channel_id, custom_id, fields: dict, message_key=None) -> dict:
+        """A modal's submit: the text inputs' values by custom_id."""
+        rows = [{"type": 1, "components": [{"type": 4, "custom_id": str(k), "value": str(v)}]}
+                for k, v in fields.items()]
+        message = self.timeline.current(message_key) if message_key else None
+        interaction = self._envelope(built.MODAL_SUBMIT, user_id, channel_id,
+                                     {"custom_id": custom_id, "components": rows}, message)
+        return self.send(interaction, label=None, source_key=message_key if message else None)
+
+    def send(self, interaction, *, label, source_key=None) -> dict:
+        """Sign and post; take the answer as Discord does; what the page needs to show it."""
+        if not self.app_url:
+            raise SandboxError("the sandbox does not know where the app listens yet")
+        del self.fake.requests[:-KEPT_REQUESTS]
+        body = built.encode(interaction)
+        try:
+            response = requests.post(self.app_url + "/interactions", data=body, timeout=10,
+                                     headers=built.signed_headers(self._key, body))
+        except requests.RequestException as error:
+            return {"status": 0, "error": f"the app did not answer: {error.__class__.__name__}"}
+        if response.status_code != 200:
+            return {"status": response.status_code, "error": "This interaction failed",
+                    "detail": response.text[:500]}
+        try:
+            callback, files = built.read_callback(response.headers.get("Content-Type", ""), response.content)
+        except ValueError:
+            return {"status": 200, "error": "This interaction failed", "detail": "the answer was not JSON"}
+        kind = callback.get("type")
+        if interaction["type"] != built.AUTOCOMPLETE:
+            self.fake.acknowledge(interaction, callback, files)
+        result = {"status": 200, "type": kind, "token": interaction["token"], "raw": callback,
+                  "files": [f[1] for f in files]}
+        if kind == 8:
+            result["choices"] = (callback.get("data") or {}).get("choices") or []
+        elif kind == 9:
+            result["modal"] = callback.get("data") or {}
+        elif kind in (6, 7) and source_key:
+            self.timeline.replace(source_key, interaction["token"], callback.get("data") or {}, kind)
+        elif kind in (4, 5):
+            result["key"] = self.timeline.add(interaction, label)
+        return result
+
+    def say(self, user_id, channel_id, content) -> dict:
+        """A member posts a message in a channel (what the scan job will read)."""
+        if not isinstance(content, str) or not content.strip() or len(content) > 2000 or "\x00" in content:
+            raise SandboxError("a message is 1 to 2000 characters, without NUL")
+        self._member(str(user_id))
+        channel = self._channel(channel_id)
+        return self.fake.add_message(channel["id"], self.fake.next_snowflake(), str(user_id), content)
+
+    def poll(self, token) -> list:
+        """The messages an interaction produced so far: @original (maybe still loading), then follow-ups."""
+        return self.timeline.of_token(token)
