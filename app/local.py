@@ -95,6 +95,9 @@ def seed_demo_settings(dsn, demo) -> None:
         guild_settings.update(conn, demo.guild_id, "modlog", {"channel_id": demo.modlog_id}, _now())
         for rule in DEMO_RULES:
             save_rule(conn, demo.guild_id, rule, _now())
+        for channel_id in demo.text_channel_ids:  # the first scan judges the demo's messages too, not only later ones
+            db.run(conn, "automod.start_cursor", {"guild_id": int(demo.guild_id), "channel_id": int(channel_id),
+                                                  "last_message_id": 0, "now": _now()})
 
 
 def _now():

@@ -30,8 +30,8 @@ CHANNELS = [  # (id, name, category, topic, staff only)
 ]
 OWNER_ID, MODERATOR_ID = "720000000000000041", "720000000000000042"
 MEMBERS = [  # (id, username, display name, role names)
-    (OWNER_ID, "olivia", "Olivia (owner)", ["Admin"]),
-    (MODERATOR_ID, "max", "Max (moderator)", ["Moderator", "Member"]),
+    (OWNER_ID, "olivia", "Olivia", ["Admin"]),
+    (MODERATOR_ID, "max", "Max", ["Moderator", "Member"]),
     ("720000000000000043", "alice", "Alice", ["Regular", "Member"]),
     ("720000000000000044", "bob", "Bob", ["Member"]),
     ("720000000000000045", "carol", "Carol", ["Member"]),
@@ -49,6 +49,7 @@ class Demo:
     general_id: str = "720000000000000032"
     modlog_id: str = "720000000000000035"
     member_ids: list = field(default_factory=lambda: [m[0] for m in MEMBERS])
+    text_channel_ids: list = field(default_factory=lambda: [c[0] for c in CHANNELS])
 
 
 def seed(fake) -> Demo:

@@ -98,7 +98,8 @@ class Timeline:
         author = message.get("author") or {}
         flags = message.get("flags") or 0
         cdn = self.fake.cdn_url
-        attachments = [{**a, "url": a["url"].replace(cdn, "/sandbox/cdn", 1)} for a in message.get("attachments") or []]
+        attachments = [{**a, "url": a["url"].replace(cdn, "/sandbox/cdn", 1), "proxy_url": a["url"].replace(cdn, "/sandbox/cdn", 1)}
+                       for a in message.get("attachments") or []]
         view = {"key": key, "id": message["id"], "content": message.get("content") or "",
                 "embeds": message.get("embeds") or [], "components": message.get("components") or [],
                 "attachments": attachments, "ephemeral": bool(flags & EPHEMERAL), "loading": bool(flags & LOADING),

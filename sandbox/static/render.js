@@ -8,7 +8,7 @@ export function el(tag, className, text) {
   return node;
 }
 
-const MENTION = /<(@!?|#|@&)(\d+)>|\*\*([^*]+)\*\*|`([^`]+)`/g;
+const MENTION = /<(@!?|#|@&)(\d+)>|\*\*([^*]+)\*\*|`([^`]+)`|<t:(-?\d{1,12})(?::([tTdDfFR]))?>/g;
 
 export function richText(text, world) {
   const out = document.createDocumentFragment();
@@ -17,11 +17,24 @@ export function richText(text, world) {
     out.append(document.createTextNode(text.slice(last, match.index)));
     if (match[3] !== undefined) out.append(el("strong", null, match[3]));
     else if (match[4] !== undefined) out.append(el("code", null, match[4]));
+    else if (match[5] !== undefined) out.append(el("time", "timestamp", timestamp(Number(match[5]), match[6] || "f")));
     else out.append(el("span", "mention", mentionName(match[1], match[2], world)));
     last = match.index + match[0].length;
   }
   out.append(document.createTextNode(String(text || "").slice(last)));
   return out;
+}
+
+function timestamp(seconds, style) {
+  const moment = new Date(seconds * 1000);
+  if (style === "R") {
+    const minutes = Math.round((moment - Date.now()) / 60000);
+    const [n, unit] = Math.abs(minutes) >= 1440 ? [Math.round(minutes / 1440), "day"] : Math.abs(minutes) >= 60 ? [Math.round(minutes / 60), "hour"] : [minutes, "minute"];
+    return new Intl.RelativeTimeFormat("en", { numeric: "auto" }).format(n, unit);
+  }
+  if (style === "d" || style === "D") return moment.toLocaleDateString();
+  if (style === "t" || style === "T") return moment.toLocaleTimeString();
+  return moment.toLocaleString();
 }
 
 function mentionName(kind, id, world) {
@@ -85,7 +98,7 @@ function renderAttachment(attachment, usedByEmbeds) {
     img.title = attachment.filename;
     return img;
   }
-  const link = el("a", "attachment-file", "📎 " + attachment.filename);
+  const link = el("a", "attachment-file", "File: " + attachment.filename);
   link.href = attachment.url;
   link.download = attachment.filename;
   return link;
@@ -165,6 +178,6 @@ export function renderMessage(message, world, actions) {
     if (node) item.append(node);
   }
   if (message.components.length) item.append(renderComponents(message, actions));
-  if (message.ephemeral) item.append(el("div", "ephemeral-note", "👁 Only you can see this"));
+  if (message.ephemeral) item.append(el("div", "ephemeral-note", "Only you can see this"));
   return item;
 }

@@ -4,6 +4,7 @@ import { buildOptions, leafPaths, readValues } from "./form.js";
 import { el, renderMessage } from "./render.js";
 
 const $ = (id) => document.getElementById(id);
+const ANSWERS = { 4: "answered", 5: "deferred: the answer fills in when the work is done", 6: "acknowledged; the message changes when the work is done", 7: "the message was updated" };
 const state = { world: null, channel: null, who: null, leaves: [], modal: null, busy: false };
 
 async function api(path, body) {
@@ -26,7 +27,6 @@ const entities = (type, channelTypes) => {
   if (type === 8) return w.roles.filter((r) => r.id !== w.guild.id).map((r) => ({ label: "@" + r.name, value: r.id }));
   if (type === 7) return w.channels.filter((c) => !channelTypes || channelTypes.includes(c.type))
     .map((c) => ({ label: (c.type === 4 ? "▸ " : "#") + c.name, value: c.id }));
-  if (type === 5) return entities(6);
   return entities(6).concat(entities(8));
 };
 
@@ -43,7 +43,7 @@ const actions = {
 function answered(result, key) {
   if (result.error) status(result.error + (result.detail ? ": " + result.detail : ""), true);
   else if (result.type === 9) openModal(result.modal, key);
-  else status("answered (type " + result.type + ")", false);
+  else status(ANSWERS[result.type] || "answered", false);
   refresh();
 }
 
@@ -96,8 +96,8 @@ function renderMembers() {
     const item = el("li", null, m.name);
     if (m.color) item.style.color = "#" + m.color.toString(16).padStart(6, "0");
     if (m.bot) item.append(el("span", "badge", "APP"));
-    if (m.owner) item.append(el("span", "hint", " 👑"));
-    if (m.timed_out_until && new Date(m.timed_out_until) > new Date()) item.append(el("span", "hint", " ⏳ timed out"));
+    if (m.owner) item.append(el("span", "hint", " (owner)"));
+    if (m.timed_out_until && new Date(m.timed_out_until) > new Date()) item.append(el("span", "hint", " (timed out)"));
     return item;
   }));
 }
