@@ -71,7 +71,8 @@ def register_commands(client, settings, guild_id) -> None:
     from . import db, features
     from .custom import definitions
     app_id = settings["DISCORD_APPLICATION_ID"]
-    client.put(f"/applications/{app_id}/commands", features.command_set().registration_json())
+    declared = settings.get("COMMANDS") or features.command_set()
+    client.put(f"/applications/{app_id}/commands", declared.registration_json())
     with db.transaction(settings["DATABASE_URL"]) as conn:
         rows = [r for r in db.all_rows(conn, "custom.list_commands", {"guild_id": int(guild_id)})
                 if r.get("state", "registered") == "registered"]
