@@ -1,7 +1,9 @@
 """`python -m app try`'s answer as text: who used what, content, embed fields, buttons, menus, attachments."""
 import re
+from datetime import datetime, timezone
 
 MENTION = re.compile(r"<(@!?|#|@&)(\d+)>")
+TIMESTAMP = re.compile(r"<t:(-?\d{1,12})(?::[tTdDfFR])?>")
 STYLES = {1: "primary", 2: "secondary", 3: "success", 4: "danger", 5: "link"}
 
 
@@ -13,7 +15,16 @@ def _names(world):
 
 
 def _text(text, names):
-    return MENTION.sub(lambda m: names.get((m.group(1).rstrip("!"), m.group(2)), m.group(0)), text or "")
+    text = MENTION.sub(lambda m: names.get((m.group(1).rstrip("!"), m.group(2)), m.group(0)), text or "")
+    text = TIMESTAMP.sub(lambda m: _moment(int(m.group(1))), text)
+    return text.replace("**", "")
+
+
+def _moment(seconds) -> str:
+    try:
+        return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return str(seconds)
 
 
 def render_message(message, names, base="") -> list:
