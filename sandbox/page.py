@@ -137,6 +137,12 @@ def run_job(name):
     return jsonify(summary=summary)
 
 
+@bp.post("/api/reset")
+def reset():
+    _simulator().reset()
+    return jsonify(reset=True)
+
+
 @bp.get("/cdn/<path:path>")
 def cdn(path):
     """The simulated CDN's files (attachments, avatars), fetched from it for a browser that can't reach it."""

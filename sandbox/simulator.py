@@ -35,6 +35,15 @@ class Simulator:
     def stop(self):
         self.fake.stop()
 
+    def reset(self):
+        """The demo guild as it was at start: members, channels, messages and bans (commands stay registered)."""
+        self.fake.forget_guilds()
+        with self.fake._lock:
+            self.fake._messages.clear()
+            self.fake._channels.clear()
+        self.demo = demo_guild.seed(self.fake)
+        self.timeline = Timeline(self.fake)
+
     # --- who and where ---------------------------------------------------------------------
 
     def _member(self, user_id):

@@ -25,7 +25,8 @@ def world(simulator, viewer_id=None) -> dict:
             channels.append({"id": channel_id, "name": channel["name"], "type": channel["type"],
                              "parent_id": channel.get("parent_id"), "topic": channel.get("topic"),
                              "position": channel.get("position", 0), "visible": visible})
-        banned = [{"id": user_id, "reason": ban.get("reason")} for user_id, ban in guild["bans"].items()]
+        banned = [{"id": user_id, "username": ban["user"]["username"], "reason": ban.get("reason"),
+                   "name": ban["user"].get("global_name") or ban["user"]["username"]} for user_id, ban in guild["bans"].items()]
     commands = sorted(fake.commands() + fake.commands(guild_id), key=lambda c: c["name"])
     members.sort(key=lambda m: (-m["position"], m["name"].lower()))
     return {"guild": {"id": guild_id, "name": guild["name"], "owner_id": guild["owner_id"]},

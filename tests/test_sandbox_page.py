@@ -246,3 +246,15 @@ def test_the_page_has_no_inline_script_no_cdn_and_builds_text_as_text():
         assert not re.search(r"https?://(?!127\.0\.0\.1)", asset.read_text().replace("http://www.w3.org", "")), asset
     scripts = "".join(p.read_text() for p in STATIC.glob("*.js"))
     assert "innerHTML" not in scripts and "insertAdjacentHTML" not in scripts and "eval(" not in scripts
+
+
+def test_reset_puts_the_server_back_and_keeps_the_commands(sandbox_server):
+    base, simulator = sandbox_server
+    run(base, "ban", who=OWNER_ID, user=BOB, reason="testing bans")
+    world = requests.get(f"{base}/sandbox/api/world", timeout=5).json()
+    assert BOB not in {m["id"] for m in world["members"]} and world["bans"][0]["id"] == BOB
+    assert post(base, "reset", {}).json() == {"reset": True}
+    world = requests.get(f"{base}/sandbox/api/world", timeout=5).json()
+    assert BOB in {m["id"] for m in world["members"]} and world["bans"] == []
+    assert "warn" in {c["name"] for c in world["commands"]}
+    assert [m["content"] for m in seen(base, GENERAL, BOB)] == ["hi everyone! anyone up for a game later?", "sure, after dinner"]

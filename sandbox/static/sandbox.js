@@ -23,7 +23,8 @@ function status(text, isError) {
 
 const entities = (type, channelTypes) => {
   const w = state.world;
-  if (type === 6) return w.members.map((m) => ({ label: m.name + " (" + m.username + ")", value: m.id }));
+  if (type === 6) return w.members.map((m) => ({ label: m.name + " (" + m.username + ")", value: m.id }))
+    .concat(w.bans.map((b) => ({ label: b.name + " (banned)", value: b.id })));
   if (type === 8) return w.roles.filter((r) => r.id !== w.guild.id).map((r) => ({ label: "@" + r.name, value: r.id }));
   if (type === 7) return w.channels.filter((c) => !channelTypes || channelTypes.includes(c.type))
     .map((c) => ({ label: (c.type === 4 ? "▸ " : "#") + c.name, value: c.id }));
@@ -227,6 +228,13 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("message-text").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.shiftKey) say(e); });
   $("run-scan").addEventListener("click", () => runJob("scan"));
   $("run-expire").addEventListener("click", () => runJob("expire"));
+  $("reset").addEventListener("click", async () => {
+    if (!window.confirm("Put the server back as it started? (members, messages and bans; the database keeps cases, XP and settings)")) return;
+    await api("reset", {});
+    state.channel = null;
+    await loadWorld();
+    refresh();
+  });
   $("modal-form").addEventListener("submit", submitModal);
   $("modal-cancel").addEventListener("click", () => $("modal").close());
   await loadWorld();
