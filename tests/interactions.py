@@ -55,11 +55,7 @@ class DiscordSide:
     def acknowledge(self, interaction: dict, response) -> None:
         """Discord has read the answer: the fake knows the interaction was acknowledged, then the
         response is closed (the app's call_on_close runs: deferred work starts)."""
-        if response.mimetype == "application/json":
-            callback, files = response.get_json(), []
-        else:
-            from sandbox.discord.request_body import parse_multipart
-            callback, files = parse_multipart(response.content_type, response.get_data())
+        callback, files = built.read_callback(response.content_type, response.get_data())
         fake = self.fake
         if fake is not None and callback.get("type") != 1 and interaction.get("type") != 4:
             fake.acknowledge(interaction, callback, files)

@@ -80,3 +80,27 @@ def test_the_sandbox_walkthrough(page, sandbox_server):
     expect(card.locator(".content")).to_contain_text("level")
     assert card.locator("img.attachment").evaluate("img => img.naturalWidth") > 100
     screenshot(page, "sandbox-7-rank-card")
+
+
+def test_a_modal_opens_submits_and_its_custom_command_is_runnable_at_once(page, sandbox_server):
+    base, simulator = sandbox_server
+    page.goto(base + "/sandbox")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.select_option("#who", simulator.demo.owner_id)
+    choose_command(page, "cc", sub="add")
+    page.fill("[data-option=name]", "greet")
+    page.click("#send-command")  # no response given: the bot asks for the template in a modal
+    dialog = page.locator("#modal")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#modal-title")).to_have_text("New command /greet")
+    dialog.locator("textarea").first.fill("Welcome, <b>{{ user.name }}</b>!")
+    page.click("#modal-submit")
+    expect(page.locator(".message .content", has_text="/greet").last).to_be_visible()
+    expect(page.locator("#command option[value=greet]")).to_have_count(1)  # registered as a guild command
+    page.select_option("#who", ALICE)
+    choose_command(page, "greet")
+    page.click("#send-command")
+    said = page.locator(".message", has=page.locator(".used", has_text="used /greet")).last.locator(".content")
+    expect(said).to_contain_text("Welcome, <b>")  # the template's markup is text, not HTML
+    assert said.locator("b").count() == 0
+    screenshot(page, "sandbox-8-modal-custom-command")

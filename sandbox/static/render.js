@@ -165,7 +165,7 @@ export function renderMessage(message, world, actions) {
   if (message.content) {
     const content = el("div", "content");
     content.append(richText(message.content, world));
-    if (message.edited) content.append(el("span", "hint", " (edited)"));
+    if (message.edited && !message.interaction) content.append(el("span", "hint", " (edited)"));  // a deferred answer filling in is no edit
     item.append(content);
   }
   const usedByEmbeds = new Set();

@@ -45,7 +45,7 @@ function answered(result, key) {
   if (result.error) status(result.error + (result.detail ? ": " + result.detail : ""), true);
   else if (result.type === 9) openModal(result.modal, key);
   else status(ANSWERS[result.type] || "answered", false);
-  refresh();
+  loadWorld().then(refresh);  // /cc add registers a guild command; moderation changes members and bans
 }
 
 async function loadWorld() {
@@ -104,6 +104,10 @@ function renderMembers() {
 }
 
 function renderCommands() {
+  const w = state.world;  // the form's lists come from the commands, members and bans: rebuild when they change
+  const signature = JSON.stringify([w.commands.map((c) => [c.name, c.version]), w.members.map((m) => m.id), w.bans.map((b) => b.id)]);
+  if (signature === state.commandSignature) return;  // keep what the user typed in the form
+  state.commandSignature = signature;
   const select = $("command");
   const chosen = select.value;
   select.replaceChildren(...state.world.commands.map((c) => { const o = el("option", null, "/" + c.name); o.value = c.name; return o; }));
@@ -150,7 +154,6 @@ async function sendCommand(event) {
   status("sending…", false);
   try {
     answered(await api("commands", commandBody(await readValues($("options")))), null);
-    loadWorld();  // /cc add registers a guild command; moderation changes members
   } catch (error) { status(error.message, true); }
 }
 
