@@ -123,7 +123,8 @@ class Simulator:
         """Sign and post; take the answer as Discord does; what the page needs to show it."""
         if not self.app_url:
             raise SandboxError("the sandbox does not know where the app listens yet")
-        del self.fake.requests[:-KEPT_REQUESTS]
+        with self.fake._lock:
+            del self.fake.requests[:-KEPT_REQUESTS]
         body = built.encode(interaction)
         try:
             response = requests.post(self.app_url + "/interactions", data=body, timeout=10,

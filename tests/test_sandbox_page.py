@@ -22,8 +22,8 @@ def post(base, path, body, **headers):
     return requests.post(f"{base}/sandbox/api/{path}", json=body, headers=headers, timeout=15)
 
 
-def run(base, command, who=MODERATOR_ID, channel=GENERAL, path=(), **options):
-    answer = post(base, "commands", {"as": who, "channel_id": channel, "name": command, "path": list(path),
+def run(base, command, who=MODERATOR_ID, where=GENERAL, path=(), **options):
+    answer = post(base, "commands", {"as": who, "channel_id": where, "name": command, "path": list(path),
                                      "options": options})
     assert answer.status_code == 200, answer.text
     return answer.json()
@@ -180,8 +180,7 @@ def probe_server(clean_db, tmp_path, monkeypatch):
 
 def test_autocomplete_select_menus_buttons_and_modals_really_go_to_the_app(probe_server):
     base = probe_server
-    choices = run(base, "pick", fruit="ap") | {}
-    assert choices["type"] == 4  # a full command; now the autocomplete of the same option:
+    assert run(base, "pick", fruit="ap")["type"] == 4  # the command itself; then the autocomplete of its option:
     typed = post(base, "commands", {"as": ALICE, "channel_id": GENERAL, "name": "pick", "options": {"fruit": "ap"},
                                     "focused": "fruit"}).json()
     assert typed["type"] == 8 and [c["name"] for c in typed["choices"]] == ["apple", "apricot"]
@@ -258,3 +257,20 @@ def test_reset_puts_the_server_back_and_keeps_the_commands(sandbox_server):
     assert BOB in {m["id"] for m in world["members"]} and world["bans"] == []
     assert "warn" in {c["name"] for c in world["commands"]}
     assert [m["content"] for m in seen(base, GENERAL, BOB)] == ["hi everyone! anyone up for a game later?", "sure, after dinner"]
+
+
+def test_after_a_restart_the_custom_commands_are_registered_again_and_the_demo_settings_kept(sandbox_server, clean_db):
+    from app import create_app
+    base, first = sandbox_server
+    assert run(base, "cc", who=OWNER_ID, path=["add"], name="rules", response="Be kind.")["type"] == 4
+    run(base, "config", who=OWNER_ID, path=["modlog"], channel="staff-chat")
+    again = create_app({"DATABASE_URL": clean_db})  # a second start: a fresh simulated Discord, the same database
+    second = again.extensions["statussync"].settings["SANDBOX"]
+    try:
+        assert second is not first
+        assert [c["name"] for c in second.fake.commands(GUILD_ID)] == ["rules"]
+        from app import db, guild_settings
+        with db.connection(clean_db) as conn:
+            assert guild_settings.load_section(conn, GUILD_ID, "modlog")["channel_id"] == STAFF  # not re-seeded
+    finally:
+        second.stop()
