@@ -53,9 +53,6 @@ def create_app(config=None):
     app.extensions["statussync"] = runtime
     app.register_blueprint(health.bp)
     app.register_blueprint(interactions.bp)
-    if settings.get("LOCAL_MODE") and settings.get("SANDBOX"):
-        from sandbox.page import bp as sandbox_page  # local mode only: absent whenever Discord is configured
-        app.register_blueprint(sandbox_page)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -66,6 +63,9 @@ def create_app(config=None):
         log.error("unhandled error", exc_info=exc)
         return jsonify(error="internal error"), 500
 
+    if settings.get("LOCAL_MODE") and settings.get("SANDBOX"):
+        from sandbox.page import bp as sandbox_page  # local mode only: absent whenever Discord is configured
+        app.register_blueprint(sandbox_page)
     return app
 
 
