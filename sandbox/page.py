@@ -73,9 +73,10 @@ def world():
 
 @bp.get("/api/channels/<channel_id>/messages")
 def channel_messages(channel_id):
-    simulator = _simulator()
-    simulator._channel(channel_id)
-    return jsonify(messages=simulator.timeline.channel(channel_id, request.args.get("as")))
+    simulator, viewer = _simulator(), request.args.get("as")
+    if viewer and not simulator.can_see(viewer, channel_id):  # Discord shows a member no channel they can't view
+        return jsonify(messages=[], hidden=True)
+    return jsonify(messages=simulator.timeline.channel(channel_id, viewer), hidden=False)
 
 
 @bp.get("/api/interactions/<token>")

@@ -1,7 +1,7 @@
 """Discord's side of the sandbox: builds interactions from the simulated guild's state, signs them with the
 local key, posts them to the app's /interactions and takes the HTTP answer as Discord does."""
 import copy
-import threading
+from datetime import datetime, timezone
 
 import requests
 
@@ -12,6 +12,7 @@ from sandbox.options import find_node, nest, typed_options
 from sandbox.permissions import channel_permissions
 from sandbox.timeline import Timeline
 
+VIEW_CHANNEL, SEND_MESSAGES = 1 << 10, 1 << 11
 LOCAL_BOT_TOKEN = "local-sandbox-bot-token"  # the simulated Discord's only bot; never a real token
 KEPT_REQUESTS = 500  # the fake records every request for tests; a long-running sandbox keeps the last few
 
@@ -64,6 +65,8 @@ class Simulator:
         with self.fake._lock:
             guild = self.fake._guilds[self.demo.guild_id]
             bits = channel_permissions(guild, member, channel)
+            if not bits & VIEW_CHANNEL:
+                raise SandboxError(f"{member['user']['username']} can't see #{channel['name']}: pick another channel")
             app_bits = channel_permissions(guild, guild["members"][self.fake.application_id], channel)
         user = member.pop("user")
         payload_member = built.member(user, permissions=bits, roles=member["roles"], joined_at=member["joined_at"],
@@ -157,9 +160,24 @@ class Simulator:
         """A member posts a message in a channel (what the scan job will read)."""
         if not isinstance(content, str) or not content.strip() or len(content) > 2000 or "\x00" in content:
             raise SandboxError("a message is 1 to 2000 characters, without NUL")
-        self._member(str(user_id))
-        channel = self._channel(channel_id)
+        member, channel = self._member(str(user_id)), self._channel(channel_id)
+        until = member.get("communication_disabled_until")
+        if until and datetime.fromisoformat(until.replace("Z", "+00:00")) > datetime.now(timezone.utc):
+            raise SandboxError(f"{member['user']['username']} is timed out until {until[:16].replace('T', ' ')} UTC "
+                               "and can't send messages (Run expiry lifts a timeout that is over)")
+        with self.fake._lock:
+            guild = self.fake._guilds[self.demo.guild_id]
+            bits = channel_permissions(guild, guild["members"][str(user_id)], channel)
+            if bits & (VIEW_CHANNEL | SEND_MESSAGES) != VIEW_CHANNEL | SEND_MESSAGES:
+                raise SandboxError(f"{member['user']['username']} can't send messages in #{channel['name']}")
         return self.fake.add_message(channel["id"], self.fake.next_snowflake(), str(user_id), content)
+
+    def can_see(self, user_id, channel_id) -> bool:
+        channel = self._channel(channel_id)
+        with self.fake._lock:
+            guild = self.fake._guilds[self.demo.guild_id]
+            member = guild["members"].get(str(user_id))
+            return member is None or bool(channel_permissions(guild, member, channel) & VIEW_CHANNEL)
 
     def poll(self, token) -> list:
         """The messages an interaction produced so far: @original (maybe still loading), then follow-ups."""

@@ -274,3 +274,24 @@ def test_after_a_restart_the_custom_commands_are_registered_again_and_the_demo_s
             assert guild_settings.load_section(conn, GUILD_ID, "modlog")["channel_id"] == STAFF  # not re-seeded
     finally:
         second.stop()
+
+
+def test_a_timed_out_member_cannot_post_and_members_cannot_post_in_staff_channels(sandbox_server):
+    base, _ = sandbox_server
+    timed = run(base, "timeout", user=BOB, duration="10m", reason="cool down")
+    assert timed["type"] == 4 and "Case #1" in str(timed["raw"]), timed
+    refused = post(base, "messages", {"as": BOB, "channel_id": GENERAL, "content": "let me talk"})
+    assert refused.status_code == 400 and "timed out" in refused.json()["error"]
+    hidden = post(base, "messages", {"as": ALICE, "channel_id": STAFF, "content": "hello staff"})
+    assert hidden.status_code == 400 and "can't send messages in #staff-chat" in hidden.json()["error"]
+    assert post(base, "messages", {"as": MODERATOR_ID, "channel_id": STAFF, "content": "hello staff"}).status_code == 200
+
+
+def test_a_member_sees_nothing_of_a_staff_channel_and_cannot_use_commands_there(sandbox_server):
+    base, _ = sandbox_server
+    assert post(base, "messages", {"as": MODERATOR_ID, "channel_id": STAFF, "content": "staff only"}).status_code == 200
+    looked = requests.get(f"{base}/sandbox/api/channels/{STAFF}/messages", params={"as": BOB}, timeout=5).json()
+    assert looked == {"messages": [], "hidden": True}
+    assert [m["content"] for m in seen(base, STAFF, MODERATOR_ID)] == ["staff only"]
+    refused = post(base, "commands", {"as": BOB, "channel_id": STAFF, "name": "rank"})
+    assert refused.status_code == 400 and "can't see #staff-chat" in refused.json()["error"]

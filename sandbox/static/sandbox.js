@@ -194,10 +194,11 @@ async function refresh() {
   if (state.busy || !state.channel) return;
   state.busy = true;
   try {
-    const { messages } = await api(`channels/${state.channel}/messages?as=${state.who}`);
+    const { messages, hidden } = await api(`channels/${state.channel}/messages?as=${state.who}`);
     const list = $("messages");
     const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 30;
-    list.replaceChildren(...messages.map((m) => renderMessage(m, state.world, actions)));
+    if (hidden) list.replaceChildren(el("li", "hint", "You can't see this channel: its permissions hide it from your roles. Pick a moderator to look in."));
+    else list.replaceChildren(...messages.map((m) => renderMessage(m, state.world, actions)));
     if (atBottom) list.scrollTop = list.scrollHeight;
   } catch (error) { status(error.message, true); } finally { state.busy = false; }
 }
