@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory
 
 from sandbox.options import OptionError
-from sandbox.simulator import SandboxError
+from sandbox.guild_rules import SandboxError
 
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox", static_folder="static", static_url_path="/static")
 log = logging.getLogger(__name__)

@@ -1,6 +1,7 @@
 // The sandbox page: who you are, the channels, the command form, modals; the channel view refreshes every
 // second so deferred answers fill in and scans show their effect.
 import { buildOptions, leafPaths, readValues } from "./form.js";
+import { openModal, submitModal } from "./modal.js";
 import { el, renderMessage } from "./render.js";
 
 const $ = (id) => document.getElementById(id);
@@ -43,7 +44,7 @@ const actions = {
 
 function answered(result, key) {
   if (result.error) status(result.error + (result.detail ? ": " + result.detail : ""), true);
-  else if (result.type === 9) openModal(result.modal, key);
+  else if (result.type === 9) openModal(state, result.modal, key);
   else status(ANSWERS[result.type] || "answered", false);
   loadWorld().then(refresh);  // /cc add registers a guild command; moderation changes members and bans
 }
@@ -157,39 +158,6 @@ async function sendCommand(event) {
   } catch (error) { status(error.message, true); }
 }
 
-function openModal(modal, key) {
-  state.modal = { modal, key, channel: state.channel };
-  $("modal-title").textContent = modal.title || "";
-  const fields = $("modal-fields");
-  fields.replaceChildren();
-  for (const row of modal.components || []) {
-    for (const input of row.components || []) {
-      const label = el("label", "option");
-      label.append(el("span", "option-name", (input.label || input.custom_id) + (input.required === false ? "" : " *")));
-      const box = el(input.style === 2 ? "textarea" : "input");
-      box.name = input.custom_id;
-      box.value = input.value || "";
-      if (input.placeholder) box.placeholder = input.placeholder;
-      if (input.max_length) box.maxLength = input.max_length;
-      box.required = input.required !== false;
-      label.append(box);
-      fields.append(label);
-    }
-  }
-  $("modal").showModal();
-}
-
-async function submitModal(event) {
-  event.preventDefault();
-  const { modal, key, channel } = state.modal;
-  const fields = {};
-  for (const box of $("modal-fields").querySelectorAll("[name]")) fields[box.name] = box.value;
-  $("modal").close();
-  try {
-    answered(await api("modals", { as: state.who, channel_id: channel, custom_id: modal.custom_id, fields, key }), key);
-  } catch (error) { status(error.message, true); }
-}
-
 async function refresh() {
   if (state.busy || !state.channel) return;
   state.busy = true;
@@ -239,7 +207,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     await loadWorld();
     refresh();
   });
-  $("modal-form").addEventListener("submit", submitModal);
+  $("modal-form").addEventListener("submit", (event) => submitModal(event, state, api, answered, status));
   $("modal-cancel").addEventListener("click", () => $("modal").close());
   await loadWorld();
   await refresh();
