@@ -30,7 +30,8 @@ def _moment(seconds) -> str:
 def render_message(message, names, base="") -> list:
     lines = []
     if message.get("interaction"):
-        lines.append(f"{message['interaction']['user']} used {message['interaction']['label']}")
+        used = message["interaction"]
+        lines.append(f"{used['user']} {used.get('action', 'used')} {used['label']}")
     head = (message.get("author") or {}).get("name") or "StatusSync"
     marks = [m for m, on in (("only you can see this", message.get("ephemeral")), ("edited", message.get("edited"))) if on]
     lines.append(f"{head} [APP]" + (f"  ({', '.join(marks)})" if marks else ""))

@@ -57,22 +57,25 @@ class Simulator(GuildRules):
             data["resolved"] = resolved
         kind = built.AUTOCOMPLETE if focused else built.APPLICATION_COMMAND
         interaction = self._envelope(kind, user_id, channel_id, data)
-        label = "/" + " ".join([name, *path])
-        return self.send(interaction, label=label)
+        return self.send(interaction, label=("used", "/" + " ".join([name, *path])))
 
     def click(self, user_id, message_key, custom_id, values=None) -> dict:
         """A button press (or a select menu choice, with `values`) on a message the timeline shows."""
         message = self.timeline.current(message_key)
         if message is None:
             raise SandboxError("that message is gone")
-        if not any(c.get("custom_id") == custom_id for row in message.get("components") or []
-                   for c in row.get("components") or []):
+        part = next((c for row in message.get("components") or [] for c in row.get("components") or []
+                     if c.get("custom_id") == custom_id), None)
+        if part is None:
             raise SandboxError("that message has no such button or menu")
-        data = {"custom_id": custom_id, "component_type": 2 if values is None else 3}
+        if part.get("disabled"):
+            raise SandboxError("that button is disabled")
+        data = {"custom_id": custom_id, "component_type": part.get("type", 2)}
         if values is not None:
             data["values"] = [str(v) for v in values]
         interaction = self._envelope(built.MESSAGE_COMPONENT, user_id, message["channel_id"], data, message)
-        return self.send(interaction, label=None, source_key=message_key)
+        what = part.get("label") or part.get("placeholder") or ("a button" if part.get("type") == 2 else "a menu")
+        return self.send(interaction, label=("clicked", what), source_key=message_key)
 
     def submit(self, user_id, channel_id, custom_id, fields: dict, message_key=None) -> dict:
         """A modal's submit: the text inputs' values by custom_id."""
@@ -81,7 +84,7 @@ class Simulator(GuildRules):
         message = self.timeline.current(message_key) if message_key else None
         interaction = self._envelope(built.MODAL_SUBMIT, user_id, channel_id,
                                      {"custom_id": custom_id, "components": rows}, message)
-        return self.send(interaction, label=None, source_key=message_key if message else None)
+        return self.send(interaction, label=("submitted", "a form"), source_key=message_key if message else None)
 
     def send(self, interaction, *, label, source_key=None) -> dict:
         """Sign and post; take the answer as Discord does; what the page needs to show it."""

@@ -15,7 +15,7 @@ class Timeline:
     def __init__(self, fake):
         self.fake = fake
         self._lock = threading.Lock()
-        self._slots = []  # answered interactions: {"token", "channel_id", "user_id", "label"}
+        self._slots = []  # answered interactions: {"token", "channel_id", "user_id", "label": (action, what)}
         self._aliases = {}  # message key -> token whose @original now is that message
 
     def add(self, interaction, label) -> str:
@@ -108,5 +108,7 @@ class Timeline:
                            "bot": bool(author.get("bot"))}}
         if slot is not None and key.startswith("o:"):
             user = self.fake._users.get(slot["user_id"]) or {}
-            view["interaction"] = {"user": user.get("global_name") or user.get("username"), "label": slot["label"]}
+            action, label = slot["label"]
+            view["interaction"] = {"user": user.get("global_name") or user.get("username"), "action": action,
+                                   "label": label}
         return view

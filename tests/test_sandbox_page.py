@@ -71,7 +71,7 @@ def test_ephemeral_answers_show_only_to_their_user_and_the_mod_log_fills(sandbox
     base, _ = sandbox_server
     run(base, "warn", user=BOB, reason="spam")
     mine = [m for m in seen(base, GENERAL, MODERATOR_ID) if m.get("interaction")]
-    assert mine and mine[-1]["ephemeral"] and mine[-1]["interaction"] == {"user": "Max", "label": "/warn"}
+    assert mine and mine[-1]["ephemeral"] and mine[-1]["interaction"] == {"user": "Max", "action": "used", "label": "/warn"}
     assert not [m for m in seen(base, GENERAL, BOB) if m.get("interaction")]
     log = seen(base, MODLOG, MODERATOR_ID)
     assert log[-1]["author"]["bot"] and log[-1]["embeds"][0]["title"] == "Case #1 · Warning"
@@ -195,7 +195,9 @@ def test_autocomplete_select_menus_buttons_and_modals_really_go_to_the_app(probe
     submitted = post(base, "modals", {"as": ALICE, "channel_id": GENERAL, "custom_id": opened["modal"]["custom_id"],
                                       "fields": {"name": "<b>plum</b>"}, "key": reply["key"]}).json()
     assert submitted["type"] == 4
-    assert seen(base, GENERAL, ALICE)[-1]["content"] == "Renamed to <b>plum</b>"  # text, escaped by the page
+    last = seen(base, GENERAL, ALICE)[-1]
+    assert last["content"] == "Renamed to <b>plum</b>"  # text, escaped by the page
+    assert last["interaction"] == {"user": "Alice", "action": "submitted", "label": "a form"}
     missing = post(base, "components", {"as": ALICE, "key": reply["key"], "custom_id": "nothing-like-it"})
     assert missing.status_code == 400 and "no such button" in missing.json()["error"]
 

@@ -151,7 +151,8 @@ export function renderMessage(message, world, actions) {
   const item = el("li", "message" + (message.ephemeral ? " ephemeral" : ""));
   item.dataset.key = message.key;
   if (message.interaction) {
-    item.append(el("div", "used", `${message.interaction.user} used ${message.interaction.label}`));
+    const { user, action, label } = message.interaction;
+    item.append(el("div", "used", `${user} ${action} ${label}`));
   }
   const head = el("div", "message-head");
   const member = world.members.find((m) => m.id === message.author.id);
