@@ -297,3 +297,27 @@ def test_a_member_sees_nothing_of_a_staff_channel_and_cannot_use_commands_there(
     assert [m["content"] for m in seen(base, STAFF, MODERATOR_ID)] == ["staff only"]
     refused = post(base, "commands", {"as": BOB, "channel_id": STAFF, "name": "rank"})
     assert refused.status_code == 400 and "can't see #staff-chat" in refused.json()["error"]
+
+
+def test_a_file_option_is_uploaded_to_the_simulated_cdn_and_read_back_by_the_bot(sandbox_server):
+    import base64
+    import json
+    import time
+    base, simulator = sandbox_server
+    assert run(base, "cc", who=OWNER_ID, path=["add"], name="faq", response="Read #rules.")["type"] == 4
+    exported = run(base, "cc", who=OWNER_ID, path=["export"])
+    assert exported["files"] == ["custom-commands.json"]
+    link = [m for m in seen(base, GENERAL, OWNER_ID) if m["key"] == exported["key"]][0]["attachments"][0]["url"]
+    data = json.loads(requests.get(base + link, timeout=5).content)
+    data["commands"][0]["name"] = "faq2"
+    upload = {"filename": "mine.json", "content_type": "application/json",
+              "base64": base64.b64encode(json.dumps(data).encode()).decode()}
+    imported = run(base, "cc", who=OWNER_ID, path=["import"], file=upload)
+    assert imported["type"] == 5
+    for _ in range(60):
+        messages = requests.get(f"{base}/sandbox/api/interactions/{imported['token']}", timeout=5).json()["messages"]
+        if messages and not messages[0]["loading"]:
+            break
+        time.sleep(0.25)
+    assert "faq2" in json.dumps(messages)
+    assert sorted(c["name"] for c in simulator.fake.commands(GUILD_ID)) == ["faq", "faq2"]
