@@ -21,7 +21,10 @@ def serve(args) -> None:
     db.migrate(settings["DATABASE_URL"], log=lambda line: print(f"  {line}"))
     app = create_app(settings)
     port = args.port or int(settings["PORT"])
-    server = create_server(app, host=args.host, port=port, threads=8, ident="statussync")  # bound: the URLs work
+    try:
+        server = create_server(app, host=args.host, port=port, threads=8, ident="statussync")  # bound: the URLs work
+    except OSError as exc:
+        sys.exit(f"statussync: can't listen on port {port} ({exc.strerror}); pick another: --port N or PORT=N")
     sandbox = app.extensions["statussync"].settings.get("SANDBOX")
     if settings.get("LOCAL_MODE"):
         print("Local mode: no Discord application is configured, so StatusSync uses a generated key pair.")

@@ -104,6 +104,9 @@ def test_readme_commands_on_a_stock_debian_python(tmp_path, clean_db):
         assert "[Next (disabled)]" in paged and "Page 1 of 1" in paged
         raw = run_try("/config view", "--json")
         assert raw.startswith("HTTP 200\n{") and '"type": 4' in raw
+        second = subprocess.run(["./run"], cwd=checkout, env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1 and f"can't listen on port {env['PORT']}" in second.stderr  # one line, no traceback
+        assert "Traceback" not in second.stderr
     finally:
         server.terminate()
         server.wait(timeout=10)
