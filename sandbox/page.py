@@ -42,6 +42,16 @@ def same_origin_json_only():
     return None
 
 
+@bp.after_request
+def page_policy(response):
+    """Scripts, styles and images of this origin only (no inline script, no CDN); never framed."""
+    response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
+                                "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
 @bp.errorhandler(SandboxError)
 @bp.errorhandler(OptionError)
 def explained(error):

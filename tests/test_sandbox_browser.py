@@ -19,6 +19,10 @@ def choose_command(page, name, sub=None):
 
 def test_the_sandbox_walkthrough(page, sandbox_server):
     base, simulator = sandbox_server
+    problems = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", lambda response: problems.append(f"{response.status} {response.url}") if response.status >= 400 else None)
     page.goto(base + "/sandbox")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     expect(page.locator("#who")).to_have_value(MODERATOR_ID)
@@ -80,6 +84,7 @@ def test_the_sandbox_walkthrough(page, sandbox_server):
     expect(card.locator(".content")).to_contain_text("level")
     assert card.locator("img.attachment").evaluate("img => img.naturalWidth") > 100
     screenshot(page, "sandbox-7-rank-card")
+    assert problems == []  # no script error, nothing the page's Content-Security-Policy blocked
 
 
 def test_a_modal_opens_submits_and_its_custom_command_is_runnable_at_once(page, sandbox_server):

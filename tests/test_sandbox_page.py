@@ -239,6 +239,14 @@ def test_the_cdn_proxy_serves_only_simulator_files_and_never_as_a_page(sandbox_s
     assert requests.get(f"{base}/sandbox/cdn/../api/v10/users/@me", timeout=5).status_code == 404
 
 
+def test_the_page_is_served_with_a_same_origin_policy(sandbox_server):
+    base, _ = sandbox_server
+    page = requests.get(f"{base}/sandbox", timeout=5)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"] and page.headers["X-Frame-Options"] == "DENY"
+    assert requests.get(f"{base}/sandbox/static/sandbox.js", timeout=5).status_code == 200
+
+
 def test_the_page_has_no_inline_script_no_cdn_and_builds_text_as_text():
     html = (STATIC / "sandbox.html").read_text()
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
