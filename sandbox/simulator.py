@@ -106,18 +106,19 @@ class Simulator(GuildRules):
         except ValueError:
             return {"status": 200, "error": "This interaction failed", "detail": "the answer was not JSON"}
         kind = callback.get("type")
-        if interaction["type"] != built.AUTOCOMPLETE:
-            self.fake.acknowledge(interaction, callback, files)
         result = {"status": 200, "type": kind, "token": interaction["token"], "raw": callback,
                   "files": [f[1] for f in files]}
+        with self.fake._lock:  # the app's first edit of @original (its routes take this lock) comes after all this
+            if interaction["type"] != built.AUTOCOMPLETE:
+                self.fake.acknowledge(interaction, callback, files)
+            if kind in (6, 7) and source_key:
+                self.timeline.replace(source_key, interaction["token"], callback.get("data") or {}, kind)
+            elif kind in (4, 5):
+                result["key"] = self.timeline.add(interaction, label)
         if kind == 8:
             result["choices"] = (callback.get("data") or {}).get("choices") or []
         elif kind == 9:
             result["modal"] = callback.get("data") or {}
-        elif kind in (6, 7) and source_key:
-            self.timeline.replace(source_key, interaction["token"], callback.get("data") or {}, kind)
-        elif kind in (4, 5):
-            result["key"] = self.timeline.add(interaction, label)
         return result
 
     def poll(self, token) -> list:
