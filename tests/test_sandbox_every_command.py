@@ -6,11 +6,13 @@ import time
 import requests
 
 from sandbox.demo import OWNER_ID
+from tests import spec
 from tests.sandbox_app import sandbox_app, sandbox_server  # noqa: F401
 
 GENERAL, BOB, MEMBER_ROLE = "720000000000000032", "720000000000000044", "720000000000000015"
 BY_TYPE = {6: BOB, 7: GENERAL, 8: MEMBER_ROLE, 9: BOB, 5: "false", 10: "1"}
 BROKEN = ("went wrong on our side", "out of date", "did not respond")
+# Every interaction response, follow-up and edit is also checked against Discord's OpenAPI description.
 
 
 def leaves(command):
@@ -65,7 +67,10 @@ def test_every_command_answers_in_the_sandbox(sandbox_server):
                 "options": values}).json()
             label = "/" + " ".join([command["name"], *path])
             assert answer.get("status") == 200 and answer["type"] in (4, 5, 9), (label, answer)
+            spec.validate_interaction_response(answer["raw"])
             text = str(answer["raw"]) + (str(shown(base, answer)) if answer["type"] in (4, 5) else "")
             assert not any(phrase in text for phrase in BROKEN), (label, text[:500])
             ran.append(label)
+    for request in list(simulator.fake.requests):  # what the app sent the simulated Discord, checked as Discord would
+        spec.validate_recorded(request)
     assert len(ran) >= 40 and "/warn" in ran and "/automod words add" in ran, ran
