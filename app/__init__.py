@@ -50,6 +50,8 @@ def create_app(config=None):
     app.extensions["statussync"] = runtime
     app.register_blueprint(health.bp)
     app.register_blueprint(interactions.bp)
+    from dashboard import premium as premium_routes  # a Flask blueprint only: its services load per request
+    app.register_blueprint(premium_routes.bp)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
