@@ -9,8 +9,7 @@ from . import events, stripe_api
 
 log = logging.getLogger(__name__)
 
-FIRST_LOOKBACK = timedelta(days=3)   # Stripe retries a delivery for 3 days: older events were delivered or lost
-MAX_LOOKBACK = timedelta(days=30)    # the Events API keeps 30 days
+MAX_LOOKBACK = timedelta(days=30)    # the Events API keeps 30 days; a first run reads all of them
 OVERLAP = timedelta(minutes=10)      # events are listed by `created`; one made just before a read can appear after
 PAGE = 100
 
@@ -22,7 +21,7 @@ def pull_missed_events(runtime, budget_s: float) -> str:
     with runtime.connection() as conn:
         row = db.one(conn, "premium.synced_until", {})
         conn.rollback()
-    since = max(now - MAX_LOOKBACK, row["synced_until"] - OVERLAP if row else now - FIRST_LOOKBACK)
+    since = max(now - MAX_LOOKBACK, row["synced_until"] - OVERLAP if row else now - MAX_LOOKBACK)
     params = {"types": list(events.TYPES), "created": {"gte": int(since.timestamp())}, "limit": PAGE}
     seen = applied = 0
     while True:
