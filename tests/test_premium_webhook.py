@@ -218,3 +218,26 @@ def test_the_webhook_is_a_503_when_stripe_is_not_configured(app, runtime, fake_s
     body, header = fake_stripe.signed({"id": "evt_1", "type": "invoice.paid", "created": 1, "data": {"object": {}}})
     answer = app.test_client().post(WEBHOOK, data=body, headers={"Stripe-Signature": header})
     assert answer.status_code == 503 and "not configured" in answer.get_json()["error"]
+
+
+@pytest.mark.parametrize("type_, obj", [
+    ("customer.subscription.updated", {"id": 7, "items": "many", "metadata": "guild"}),
+    ("customer.subscription.updated", {"id": "sub_1", "metadata": {"guild_id": GUILD},
+                                       "items": {"data": [{"price": {"id": PRICES["pro"]}, "current_period_end": "x"}]},
+                                       "status": "active"}),
+    ("invoice.paid", {"id": "in_1", "parent": {"subscription_details": {"subscription": "sub_1",
+                                                                         "metadata": {"guild_id": GUILD}}},
+                      "lines": {"data": [1, None, {"period": {"end": "soon"}}]}}),
+    ("checkout.session.completed", {"mode": "subscription", "client_reference_id": GUILD * 3}),
+    ("checkout.session.completed", {"mode": "subscription", "client_reference_id": GUILD, "metadata": []}),
+    ("charge.refunded", {"id": "ch_1"}),
+])
+def test_a_signed_event_with_an_odd_object_is_acknowledged_never_a_500(app, fake_stripe, clock, clean_db,
+                                                                        type_, obj):
+    event = fake_stripe.event(type_, obj, clock.epoch)
+    answer = deliver(app.test_client(), event, fake_stripe)
+    assert answer.status_code == 200
+    assert answer.get_json()["outcome"] in ("ignored", "applied")
+    assert query(clean_db, "SELECT count(*) FROM stripe_events") == [(1,)]
+    row = subscription_row(clean_db)
+    assert row is None or row["premium_until"] is not None  # nothing odd ever grants premium with no end
