@@ -52,6 +52,11 @@ SCHEMAS = {
                   "items": obj({"id": SNOWFLAKE, "name": STRING, "color": INT, "position": INT,
                                 "managed": {"type": "boolean"}})},
         "levels": {"type": "array", "items": STRING}}),
+    "RepTop": obj({"entries": {"type": "array", "items": obj({"place": INT, "user_id": SNOWFLAKE, "rep": INT})}}),
+    "Roles": obj({"roles": {"type": "array", "items": obj({"id": SNOWFLAKE, "name": STRING, "color": INT,
+                                                           "position": INT, "managed": {"type": "boolean"}})}}),
+    "Channels": obj({"channels": {"type": "array", "items": obj({
+        "id": SNOWFLAKE, "name": STRING, "type": {"enum": ["text", "announcement"]}, "parent_id": NULLABLE_SNOWFLAKE})}}),
     "AccessUpdate": obj({"grants": {"type": "array", "maxItems": 50, "items": ref("Grant")}}),
 }
 
@@ -71,6 +76,16 @@ PATHS = {
         params=[GUILD_ID, query("period", {"enum": ["weekly", "all"]}),
                 query("page", {"type": "integer", "minimum": 1, "maximum": 100000}),
                 query("page_size", {"type": "integer", "minimum": 1, "maximum": 100})], errors=R, tags=["leveling"])},
+    "/dashboard/api/rep": {"get": operation(
+        "Reputation: the top holders", ref("RepTop"),
+        params=[GUILD_ID, query("limit", {"type": "integer", "minimum": 1, "maximum": 100})], errors=R,
+        tags=["reputation"])},
+    "/dashboard/api/roles": {"get": operation(
+        "The guild's roles, highest first (for pickers; @everyone left out)", ref("Roles"), params=[GUILD_ID],
+        errors=R, tags=["guilds"])},
+    "/dashboard/api/channels": {"get": operation(
+        "The guild's text and announcement channels (for pickers)", ref("Channels"), params=[GUILD_ID],
+        errors=R, tags=["guilds"])},
     "/dashboard/api/cases": {"get": operation(
         "Moderation cases, newest first, keyset-paged", ref("CasePage"),
         params=[GUILD_ID, query("user_id", SNOWFLAKE), query("moderator_id", SNOWFLAKE),

@@ -108,3 +108,71 @@ def log_in(client, fake, user_id: str, next_path=None):
     me = client.get("/dashboard/auth/user")
     assert me.status_code == 200, me.get_data(as_text=True)
     return me.get_json()["csrf_token"]
+
+
+# ------------------------------------------------------------------ the API, checked against its OpenAPI
+
+def _spec():
+    from dashboard.openapi import description
+    return description()
+
+
+def route_template(rule: str) -> str:
+    import re
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def response_schema(spec, template: str, method: str, status: int):
+    operation = spec["paths"][template][method.lower()]
+    answer = operation["responses"].get(str(status))
+    assert answer is not None, f"{method} {template} answered {status}, which its OpenAPI doesn't list"
+    return answer["content"]["application/json"]["schema"]
+
+
+def validate_answer(app, method: str, path: str, response):
+    """The answer matches what the OpenAPI says this route answers with this status."""
+    import jsonschema
+    from referencing import Registry, Resource
+    adapter = app.url_map.bind("localhost")
+    endpoint_rule = adapter.match(path.split("?")[0], method=method, return_rule=True)[0]
+    spec = _spec()
+    schema = response_schema(spec, route_template(endpoint_rule.rule), method, response.status_code)
+    root = Resource.from_contents({**spec, "$schema": "https://json-schema.org/draft/2020-12/schema"})
+    registry = Registry().with_resource("urn:openapi", root)
+    validator = jsonschema.Draft202012Validator({"$ref": "urn:openapi#" + schema["$ref"][1:]} if "$ref" in schema
+                                                else schema, registry=registry)
+    body = response.get_json()
+    errors = sorted(validator.iter_errors(body), key=str)
+    assert not errors, f"{method} {path} {response.status_code}: {errors[0].message} in {body!r:.500}"
+    return body
+
+
+class Api:
+    """The dashboard API as the page calls it (session cookie, X-CSRF-Token), every answer checked
+    against the OpenAPI description."""
+
+    def __init__(self, app, client=None, csrf=None):
+        self.app, self.client, self.csrf = app, client or app.test_client(), csrf
+
+    def call(self, method, path, body=None, guild=GUILD, csrf=True, **query):
+        if guild is not None:
+            query = {"guild_id": guild, **query}
+        headers = {"X-CSRF-Token": self.csrf} if csrf and self.csrf and method != "GET" else {}
+        response = self.client.open(path, method=method, query_string=query, json=body, headers=headers)
+        assert response.is_json, f"{method} {path}: {response.status_code} {response.get_data(as_text=True)[:200]}"
+        validate_answer(self.app, method, path, response)
+        return response
+
+    def get(self, path, **kw):
+        return self.call("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.call("POST", path, body if body is not None else {}, **kw)
+
+    def delete(self, path, **kw):
+        return self.call("DELETE", path, **kw)
+
+
+def api_as(app, fake, user_id) -> Api:
+    client = app.test_client()
+    return Api(app, client, log_in(client, fake, user_id))

@@ -86,3 +86,17 @@ def member_count(discord, guild_id, now) -> int | None:
         count = guild.get("approximate_member_count")
         return int(count) if isinstance(count, int) else None
     return _cached(("members", discord.api_base, str(guild_id)), now, fetch)
+
+
+TEXT_CHANNEL_TYPES = {0: "text", 5: "announcement"}
+
+
+def guild_channels(discord, guild_id, now) -> list:
+    """The guild's text and announcement channels: id, name, type, category id, in Discord's order."""
+    def fetch():
+        found = discord.get(f"/guilds/{guild_id}/channels") or []
+        return [{"id": str(c["id"]), "name": str(c.get("name") or "")[:100], "type": TEXT_CHANNEL_TYPES[c["type"]],
+                 "parent_id": str(c["parent_id"]) if c.get("parent_id") else None}
+                for c in sorted(found, key=lambda c: (int(c.get("position") or 0), int(c["id"])))
+                if c.get("type") in TEXT_CHANNEL_TYPES]
+    return _cached(("channels", discord.api_base, str(guild_id)), now, fetch)

@@ -37,7 +37,8 @@ def my_guilds(fake, request):
             return 200, live_guilds(fake, granted["user"]["id"])
         return 200, granted["guilds"]
     return 200, [{"id": g["id"], "name": g["name"], "icon": None, "banner": None, "owner": False,
-                  "permissions": "0", "features": []} for g in fake._guilds.values()]
+                  "permissions": "0", "features": []} for g in fake._guilds.values()
+                 if fake.application_id in g["members"]]  # a guild that removed the bot isn't one of its guilds
 
 
 def get_user(fake, request, user_id):
