@@ -22,7 +22,8 @@ import threading
 
 from .guild_settings import Section
 
-FEATURE_PACKAGES = ("app.moderation", "app.automod", "app.social", "app.ai", "app.custom", "app.premium")
+FEATURE_PACKAGES = ("app.moderation", "app.automod", "app.social", "app.ai", "app.custom", "app.dashboard_data",
+                    "app.premium")
 
 
 class DeclarationError(Exception):

@@ -1,10 +1,10 @@
-"""/dashboard/premium: the tiers (anyone) and Stripe's signed webhook; checkout, portal and status need the
-dashboard's session, manager access and CSRF (wired where the dashboard's access layer is)."""
-import logging
-
+"""/dashboard/premium: the tiers (anyone), Stripe's signed webhook (Stripe; CSRF-exempt, the signature is its
+check), and for a guild: its status (dashboard access), checkout and the customer portal (managers, CSRF)."""
 from flask import Blueprint, current_app, jsonify, request
 
-log = logging.getLogger(__name__)
+from dashboard import csrf, inputs
+from dashboard.access import guild_access
+
 bp = Blueprint("premium", __name__, url_prefix="/dashboard/premium")
 
 
@@ -21,7 +21,48 @@ def list_tiers():
     return jsonify(tiers=listed)
 
 
+@bp.get("/status")
+@guild_access(write=False)
+def status(guild, conn):
+    from app.premium import billing, usage
+    runtime = _runtime()
+    shown = billing.status(conn, runtime.settings, guild.guild_id, runtime.clock())
+    used = usage.usage(conn, guild.guild_id, runtime.clock())
+    return jsonify(**shown, usage={name: {"used": u, "allowed": a} for name, (u, a) in used.items()},
+                   can_manage=guild.manager)
+
+
+def _stripe_call(action):
+    """Stripe's answer as JSON, or the refusal a manager can read (nothing was recorded or charged)."""
+    from app.premium import billing, stripe_api
+    try:
+        return jsonify(action())
+    except billing.AlreadySubscribed as exc:
+        return jsonify(error=str(exc)), 409
+    except billing.NoSubscription as exc:
+        return jsonify(error=str(exc)), 404
+    except (stripe_api.PremiumNotConfigured, stripe_api.StripeUnavailable, stripe_api.StripeRefused) as exc:
+        return jsonify(error=str(exc)), 503
+
+
+@bp.post("/checkout")
+@guild_access(manager_only=True)
+def checkout(guild, conn):
+    from app.premium import billing
+    tier = inputs.json_object(allowed=("tier",)).get("tier")
+    return _stripe_call(lambda: billing.start_checkout(_runtime(), guild.guild_id, tier, guild.user_id, conn=conn))
+
+
+@bp.post("/portal")
+@guild_access(manager_only=True)
+def portal(guild, conn):
+    from app.premium import billing
+    inputs.json_object(allowed=())
+    return _stripe_call(lambda: billing.open_portal(_runtime(), guild.guild_id, conn=conn))
+
+
 @bp.post("/webhook")
+@csrf.exempt
 def stripe_webhook():
     """Verified before anything reads the body; 2xx once the event is recorded (applied, stale or ignored),
     so Stripe stops retrying; 503 when it could not be recorded, so Stripe retries."""

@@ -24,14 +24,18 @@ def premium_page(settings: dict, guild_id, **query) -> str:
     return f"{settings['PUBLIC_URL'].rstrip('/')}{PREMIUM_PAGE}?guild_id={int(guild_id)}{extra}"
 
 
-def _subscription(runtime, guild_id):
-    with runtime.connection() as conn:
+def _subscription(runtime, guild_id, conn=None):
+    if conn is not None:  # the request's connection: its transaction ends before Stripe is asked
         row = db.one(conn, "premium.subscription", {"guild_id": int(guild_id)})
-        conn.rollback()
+        conn.commit()
+        return row
+    with runtime.connection() as own:
+        row = db.one(own, "premium.subscription", {"guild_id": int(guild_id)})
+        own.rollback()
     return row
 
 
-def start_checkout(runtime, guild_id, tier_name: str, user_id=None) -> dict:
+def start_checkout(runtime, guild_id, tier_name: str, user_id=None, conn=None) -> dict:
     """A Stripe Checkout Session (subscription mode) for the tier: {"url": ..., "id": ...}."""
     settings = runtime.settings
     tier = tiers.TIERS.get(tier_name) if isinstance(tier_name, str) else None
@@ -42,7 +46,7 @@ def start_checkout(runtime, guild_id, tier_name: str, user_id=None) -> dict:
         raise stripe_api.PremiumNotConfigured(f"the {tier.title} tier has no Stripe price here "
                                               f"({tier.price_setting} is unset)")
     stripe_api.client(settings)  # PremiumNotConfigured before anything else when there is no key
-    row = _subscription(runtime, guild_id)
+    row = _subscription(runtime, guild_id, conn)
     if row and row["source"] == "stripe" and row["stripe_subscription_id"] and state.counts(row, runtime.clock()):
         raise AlreadySubscribed("This server has a subscription already; change its tier or card in the "
                                 "customer portal.")
@@ -60,10 +64,10 @@ def start_checkout(runtime, guild_id, tier_name: str, user_id=None) -> dict:
     return {"id": session["id"], "url": session["url"]}
 
 
-def open_portal(runtime, guild_id) -> dict:
+def open_portal(runtime, guild_id, conn=None) -> dict:
     """A Stripe Customer Portal session for the guild's customer: {"url": ...}."""
     stripe_api.client(runtime.settings)
-    row = _subscription(runtime, guild_id)
+    row = _subscription(runtime, guild_id, conn)
     if not row or not row["stripe_customer_id"]:
         raise NoSubscription("This server has no Stripe subscription yet; choose a tier to subscribe.")
     session = stripe_api.create_portal_session(runtime.settings, {
