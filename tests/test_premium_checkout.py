@@ -18,7 +18,8 @@ def test_a_checkout_session_carries_the_guild_and_the_tiers_price(runtime, fake_
     assert params["mode"] == "subscription" and params["line_items"] == [{"price": PRICES["basic"], "quantity": "1"}]
     assert params["client_reference_id"] == GUILD and params["metadata"]["guild_id"] == GUILD
     assert params["subscription_data"]["metadata"]["guild_id"] == GUILD
-    assert params["success_url"] == f"https://statussync.example/dashboard/#premium?guild_id={GUILD}&checkout=success"
+    assert params["success_url"] == f"https://statussync.example/dashboard/?checkout=success#/guild/{GUILD}/premium"
+    assert params["cancel_url"] == f"https://statussync.example/dashboard/?checkout=canceled#/guild/{GUILD}/premium"
     assert params["cancel_url"].startswith("https://statussync.example/dashboard/")
     assert "customer" not in params  # Stripe makes the customer at the first checkout
 
@@ -77,7 +78,7 @@ def test_a_subscribed_guild_goes_to_the_portal_and_keeps_its_customer(app, runti
     customer = subscription_row(clean_db)["stripe_customer_id"]
     assert portal["url"].startswith("https://billing.stripe.test/")
     assert fake_stripe.portal_sessions[-1]["customer"] == customer
-    assert fake_stripe.portal_sessions[-1]["return_url"].startswith("https://statussync.example/dashboard/")
+    assert fake_stripe.portal_sessions[-1]["return_url"] == f"https://statussync.example/dashboard/#/guild/{GUILD}/premium"
     sub_id = subscription_row(clean_db)["stripe_subscription_id"]
     clock.at(clock.now + timedelta(days=1))
     for event in fake_stripe.end(sub_id, clock.epoch):

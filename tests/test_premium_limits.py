@@ -90,7 +90,7 @@ def test_premium_shows_the_tier_usage_and_the_upgrade_link(app, discord, runtime
     assert "Pro ($9.99 / month)" in shown
     [button] = answer["data"]["components"][0]["components"]
     assert button["style"] == 5 and button["label"] == "Upgrade"
-    assert button["url"] == f"https://statussync.example/dashboard/#premium?guild_id={GUILD}"
+    assert button["url"] == f"https://statussync.example/dashboard/#/guild/{GUILD}/premium"
     subscribe(app, runtime, fake_stripe, clock, "pro")
     shown = reply_text(discord.command("premium"))
     assert "**Tier**: Pro" in shown and "**Renews**: <t:" in shown and "**custom commands**: 1 of 50" in shown

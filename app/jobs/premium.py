@@ -8,6 +8,7 @@ from ..premium.tiers import PAID
 from . import job
 
 EXPIRE_BATCH = 100
+KEEP_EVENT_IDS = timedelta(days=45)  # longer than the Events API's 30 days the reconciler may read back
 
 
 class BadArguments(ValueError):
@@ -89,4 +90,7 @@ def expire_lapsed(runtime) -> int:
 def expire_premium(runtime) -> str:
     budget = float(runtime.settings.get("JOB_BUDGET_SECONDS") or 40)
     pulled = reconcile.pull_missed_events(runtime, budget * 0.75)
-    return f"{pulled}; {expire_lapsed(runtime)} premium subscription(s) expired"
+    expired = expire_lapsed(runtime)
+    with runtime.transaction() as conn:
+        db.run(conn, "premium.forget_old_events", {"before": runtime.clock() - KEEP_EVENT_IDS})
+    return f"{pulled}; {expired} premium subscription(s) expired"

@@ -8,7 +8,7 @@ from .. import db
 from ..errors import UserError
 from . import state, stripe_api, tiers
 
-PREMIUM_PAGE = "/dashboard/#premium"
+PREMIUM_TAB = "#/guild/{guild_id}/premium"  # the dashboard page's route for a guild's tab
 
 
 class AlreadySubscribed(UserError):
@@ -20,8 +20,9 @@ class NoSubscription(UserError):
 
 
 def premium_page(settings: dict, guild_id, **query) -> str:
-    extra = "".join(f"&{key}={value}" for key, value in query.items())
-    return f"{settings['PUBLIC_URL'].rstrip('/')}{PREMIUM_PAGE}?guild_id={int(guild_id)}{extra}"
+    """The dashboard's premium tab of the guild (with ?checkout=success|canceled after a checkout)."""
+    search = "?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else ""
+    return f"{settings['PUBLIC_URL'].rstrip('/')}/dashboard/{search}{PREMIUM_TAB.format(guild_id=int(guild_id))}"
 
 
 def _subscription(runtime, guild_id, conn=None):

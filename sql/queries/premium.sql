@@ -89,3 +89,7 @@ SELECT to_regclass(%(table)s) IS NOT NULL AS present;
 -- name: backups_stored
 -- Only run once table_present says the backups feature's table exists.
 SELECT count(*) AS n FROM backups WHERE guild_id = %(guild_id)s;
+
+-- name: forget_old_events
+-- Past Stripe's 30 days of events and 3 days of retries nothing can repeat them: their ids are not needed.
+DELETE FROM stripe_events WHERE created < %(before)s;
