@@ -1,11 +1,12 @@
 """Fixtures for the premium tests: a fake Stripe, settings pointing the app at it, a clock the test moves,
-signed webhook deliveries, and a guild with a mod-log channel."""
+signed webhook deliveries, a guild with a mod-log channel, and a subscription's steps."""
 from datetime import datetime, timezone
 
 import psycopg2
 import psycopg2.extras
 import pytest
 
+from app.premium import billing, tiers
 from tests import interactions as ix
 from tests.fakes.stripe import FakeStripe
 
@@ -99,3 +100,33 @@ def query(database_url, sql, *params):
 def modlog_titles(fake_discord) -> list:
     return [embed.get("title") for message in fake_discord.channel_messages(MODLOG)
             for embed in message.get("embeds") or []]
+
+
+# ------------------------------------------------------------ a subscription's life, as the tests drive it
+
+def tier_now(runtime, clock):
+    with runtime.connection() as conn:
+        return tiers.tier_of(conn, GUILD, clock()).name
+
+
+def checkout(runtime, fake, clock, tier="pro"):
+    session = billing.start_checkout(runtime, GUILD, tier, user_id="840000000000000004")
+    return fake.complete_checkout(session["id"], clock.epoch)
+
+
+def deliver_all(client, fake, events, twice=False):
+    outcomes = []
+    for event in events:
+        for _ in range(2 if twice else 1):
+            answer = deliver(client, event, fake)
+            assert answer.status_code == 200, answer.get_json()
+            outcomes.append(answer.get_json()["outcome"])
+    return outcomes
+
+
+STATE = ("tier", "status", "premium_until", "current_period_end", "stripe_subscription_id", "grace_started_at")
+
+
+def state(clean_db):
+    row = subscription_row(clean_db)
+    return {key: row[key] for key in STATE} if row else None

@@ -1,0 +1,135 @@
+"""A subscription's life through the webhook, against the fake Stripe: checkout → active → payment failed →
+past_due → paid → active → canceled at period end → expired, every event replayed; events delivered in
+reverse; a dropped delivery recovered by the reconciler, which pages through Stripe's Events API."""
+from datetime import timedelta
+
+from tests.fakes.stripe import PERIOD
+from tests.premium_support import (checkout, clock, deliver_all, fake_stripe, guild, modlog_titles,  # noqa: F401
+                                   query, settings, state, stripe_server, subscription_row, tier_now)
+
+
+def test_the_lifecycle_from_checkout_to_expiry_each_event_replayed(app, runtime, fake_stripe, clock, guild,
+                                                                    fake_discord, clean_db):
+    client = app.test_client()
+    events = checkout(runtime, fake_stripe, clock)
+    assert deliver_all(client, fake_stripe, events, twice=True) == [
+        "applied", "duplicate", "applied", "duplicate", "applied", "duplicate"]
+    row = subscription_row(clean_db)
+    sub_id = row["stripe_subscription_id"]
+    assert (row["tier"], row["status"], row["source"]) == ("pro", "active", "stripe")
+    assert row["stripe_customer_id"] == fake_stripe.subscriptions[sub_id]["customer"]
+    assert row["current_period_end"] == clock.now + timedelta(seconds=PERIOD)
+    assert tier_now(runtime, clock) == "pro"
+    assert modlog_titles(fake_discord) == ["StatusSync Pro is active"]
+
+    # the renewal fails: past_due, premium kept through the grace period
+    period_end = row["current_period_end"]
+    clock.at(period_end + timedelta(hours=1))
+    failed = fake_stripe.renew(sub_id, clock.epoch, paid=False)
+    deliver_all(client, fake_stripe, failed)
+    before = state(clean_db)
+    assert deliver_all(client, fake_stripe, failed) == ["duplicate", "duplicate"]
+    assert state(clean_db) == before and before["status"] == "past_due"
+    clock.at(period_end + timedelta(days=5))
+    assert tier_now(runtime, clock) == "pro"
+    assert modlog_titles(fake_discord)[-1] == "Premium failed to renew"
+
+    # Stripe's retry succeeds: active again, the new period paid
+    paid = fake_stripe.renew(sub_id, clock.epoch, paid=True)
+    assert deliver_all(client, fake_stripe, paid, twice=True) == ["applied", "duplicate", "applied", "duplicate"]
+    row = subscription_row(clean_db)
+    assert row["status"] == "active" and row["grace_started_at"] is None
+    assert row["current_period_end"] == period_end + timedelta(seconds=PERIOD)
+    assert modlog_titles(fake_discord)[-1] == "Premium renewed"
+
+    # canceled at period end: premium until the paid period ends, then expired by the job
+    clock.at(period_end + timedelta(days=10))
+    deliver_all(client, fake_stripe, fake_stripe.cancel_at_period_end(sub_id, clock.epoch), twice=True)
+    row = subscription_row(clean_db)
+    assert row["status"] == "canceling" and row["premium_until"] == row["current_period_end"]
+    assert tier_now(runtime, clock) == "pro" and modlog_titles(fake_discord)[-1] == "Premium canceled"
+    clock.at(row["current_period_end"] + timedelta(minutes=5))
+    assert tier_now(runtime, clock) == "free"
+    from app.jobs import run_job
+    assert run_job(runtime, "premium").endswith("1 premium subscription(s) expired")
+    kept_since = clock.epoch - 45 * 86400  # the job forgets event ids Stripe can no longer send
+    assert subscription_row(clean_db)["status"] == "expired"
+    assert modlog_titles(fake_discord)[-1] == "Premium has ended"
+
+    # Stripe ends the subscription: canceled, and members are not told twice
+    deliver_all(client, fake_stripe, fake_stripe.end(sub_id, clock.epoch), twice=True)
+    assert subscription_row(clean_db)["status"] == "canceled"
+    assert modlog_titles(fake_discord).count("Premium has ended") == 1
+    assert len(modlog_titles(fake_discord)) == 5
+    recorded = query(clean_db, "SELECT count(*), count(DISTINCT event_id) FROM stripe_events")
+    recent = [e for e in fake_stripe.events if e["created"] >= kept_since]
+    assert len(recent) < len(fake_stripe.events) and recorded == [(len(recent), len(recent))]
+
+
+def test_updated_events_reversed_end_in_the_state_of_the_later_one(app, runtime, fake_stripe, clock, guild,
+                                                                     clean_db):
+    client = app.test_client()
+    events = checkout(runtime, fake_stripe, clock)
+    sub_id = events[1]["data"]["object"]["id"]
+    clock.at(clock.now + timedelta(days=1))
+    [canceled] = fake_stripe.cancel_at_period_end(sub_id, clock.epoch)
+    clock.at(clock.now + timedelta(days=1))
+    [resumed] = fake_stripe.cancel_at_period_end(sub_id, clock.epoch, cancel=False)
+    # the later event first, then the earlier one, then the creation events last of all
+    assert deliver_all(client, fake_stripe, [resumed, canceled] + events[::-1]) == [
+        "applied", "stale", "stale", "stale", "stale"]
+    row = subscription_row(clean_db)
+    assert row["status"] == "active" and row["tier"] == "pro"
+    assert row["stripe_customer_id"] == events[1]["data"]["object"]["customer"]
+    assert tier_now(runtime, clock) == "pro"
+
+
+def test_a_failed_payment_older_than_the_recovery_does_not_bring_past_due_back(app, runtime, fake_stripe, clock,
+                                                                                guild, clean_db):
+    client = app.test_client()
+    events = checkout(runtime, fake_stripe, clock)
+    deliver_all(client, fake_stripe, events)
+    sub_id = events[1]["data"]["object"]["id"]
+    clock.at(clock.now + timedelta(seconds=PERIOD, hours=1))
+    failed = fake_stripe.renew(sub_id, clock.epoch, paid=False)
+    clock.at(clock.now + timedelta(days=2))
+    paid = fake_stripe.renew(sub_id, clock.epoch, paid=True)
+    assert deliver_all(client, fake_stripe, paid + failed) == ["applied", "applied", "stale", "stale"]
+    row = subscription_row(clean_db)
+    assert row["status"] == "active" and row["grace_started_at"] is None
+
+
+def test_a_dropped_delivery_is_recovered_by_the_reconciler(app, runtime, fake_stripe, clock, guild, clean_db,
+                                                           fake_discord):
+    from app.jobs import run_job
+    client = app.test_client()
+    events = checkout(runtime, fake_stripe, clock)
+    deliver_all(client, fake_stripe, events[:1])  # only checkout.session.completed arrived
+    clock.at(clock.now + timedelta(days=4))  # past the provisional grant: only the reconciler can tell
+    assert tier_now(runtime, clock) == "free"
+    summary = run_job(runtime, "premium")
+    assert summary.startswith("Stripe events: 3 read, 2 missed and applied"), summary
+    row = subscription_row(clean_db)
+    assert row["status"] == "active" and row["current_period_end"] > clock.now
+    assert tier_now(runtime, clock) == "pro"
+    assert query(clean_db, "SELECT source, count(*) FROM stripe_events GROUP BY source ORDER BY source") == [
+        ("reconciler", 2), ("webhook", 1)]
+    clock.at(clock.now + timedelta(hours=1))
+    again = run_job(runtime, "premium")  # from where the last read began (less an overlap): nothing new
+    assert again.startswith("Stripe events: 0 read, 0 missed and applied"), again
+
+
+def test_the_reconciler_pages_through_the_events_api(app, runtime, fake_stripe, clock, guild, clean_db):
+    from app.premium import reconcile
+    events = checkout(runtime, fake_stripe, clock)
+    sub_id = events[1]["data"]["object"]["id"]
+    for day in range(1, 60):  # 120 updates: two pages of 100
+        clock.at(clock.now + timedelta(minutes=10))
+        fake_stripe.cancel_at_period_end(sub_id, clock.epoch, cancel=day % 2 == 1)
+        fake_stripe.cancel_at_period_end(sub_id, clock.epoch + 1, cancel=day % 2 == 0)
+    clock.at(clock.now + timedelta(minutes=1))
+    assert reconcile.pull_missed_events(runtime, 30) == f"Stripe events: {len(fake_stripe.events)} read, " \
+                                                          f"{len(fake_stripe.events)} missed and applied"
+    pages = [p for m, path, p in fake_stripe.requests if path == "/v1/events"]
+    assert len(pages) == 2 and "starting_after" in pages[1] and pages[0]["limit"] == "100"
+    assert subscription_row(clean_db)["status"] == "active"  # the last update (day 59, + 1 s) resumed it
