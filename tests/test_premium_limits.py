@@ -52,7 +52,7 @@ def test_automod_words_stop_at_the_tiers_limit(runtime, clock):
     with runtime.transaction() as conn, pytest.raises(UserError) as refused:
         service.add_items(conn, GUILD, "words", ["one", "more"], clock())
     assert str(refused.value) == ("This server has 1000 of the 1000 automod bad words the Free tier allows. "
-                                  "Basic allows 3000: see `/premium` to upgrade.")
+                                  "Basic allows 2500: see `/premium` to upgrade.")
     with runtime.transaction() as conn:  # words it has already are not counted twice
         service.add_items(conn, GUILD, "words", ["word1", "WORD2"], clock())
     grant(runtime, GUILD, "basic")

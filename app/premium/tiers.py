@@ -16,7 +16,7 @@ class Tier:
     price: str                 # shown on /premium and the dashboard; Stripe's price is the truth
     price_setting: str | None  # the setting holding this tier's Stripe price id
     custom_commands: int       # guild commands made with /cc (Discord allows 100 guild commands in all)
-    automod_words: int         # bad words (Discord holds 1,000 a rule, 6 keyword rules; the scan enforces more)
+    automod_words: int         # bad words, up to automod's own 5,000 (Discord holds 1,000 a rule; the scan the rest)
     backups: int               # stored backups per guild
     ai_answers_per_day: int    # /ask answers per guild per UTC day
     ai_answers_per_member_day: int
@@ -26,12 +26,12 @@ class Tier:
 TIERS = {tier.name: tier for tier in (
     Tier("free", "Free", "free", None, custom_commands=10, automod_words=1000, backups=2,
          ai_answers_per_day=25, ai_answers_per_member_day=5, level_rewards=5),
-    Tier("basic", "Basic", "$4.99 / month", "STRIPE_PRICE_BASIC", custom_commands=25, automod_words=3000,
+    Tier("basic", "Basic", "$4.99 / month", "STRIPE_PRICE_BASIC", custom_commands=25, automod_words=2500,
          backups=10, ai_answers_per_day=200, ai_answers_per_member_day=20, level_rewards=15),
-    Tier("pro", "Pro", "$9.99 / month", "STRIPE_PRICE_PRO", custom_commands=50, automod_words=6000,
+    Tier("pro", "Pro", "$9.99 / month", "STRIPE_PRICE_PRO", custom_commands=50, automod_words=4000,
          backups=25, ai_answers_per_day=1000, ai_answers_per_member_day=50, level_rewards=30),
     Tier("enterprise", "Enterprise", "$24.99 / month", "STRIPE_PRICE_ENTERPRISE", custom_commands=90,
-         automod_words=10000, backups=100, ai_answers_per_day=5000, ai_answers_per_member_day=200,
+         automod_words=5000, backups=100, ai_answers_per_day=5000, ai_answers_per_member_day=200,
          level_rewards=50),
 )}
 PAID = tuple(name for name in TIERS if name != "free")
