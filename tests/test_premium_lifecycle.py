@@ -133,3 +133,16 @@ def test_the_reconciler_pages_through_the_events_api(app, runtime, fake_stripe, 
     pages = [p for m, path, p in fake_stripe.requests if path == "/v1/events"]
     assert len(pages) == 2 and "starting_after" in pages[1] and pages[0]["limit"] == "100"
     assert subscription_row(clean_db)["status"] == "active"  # the last update (day 59, + 1 s) resumed it
+
+
+def test_a_tier_switched_in_the_portal_changes_the_limits_and_is_told(app, runtime, fake_stripe, clock, guild,
+                                                                       clean_db, fake_discord):
+    from tests.premium_support import PRICES
+    client = app.test_client()
+    events = checkout(runtime, fake_stripe, clock, tier="basic")
+    deliver_all(client, fake_stripe, events)
+    clock.at(clock.now + timedelta(days=3))
+    deliver_all(client, fake_stripe, fake_stripe.switch_price(events[1]["data"]["object"]["id"], PRICES["enterprise"],
+                                                              clock.epoch))
+    assert subscription_row(clean_db)["tier"] == "enterprise" and tier_now(runtime, clock) == "enterprise"
+    assert modlog_titles(fake_discord) == ["StatusSync Basic is active", "Now on StatusSync Enterprise"]

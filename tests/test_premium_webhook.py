@@ -106,3 +106,21 @@ def test_the_database_down_is_a_503_so_stripe_retries(settings, fake_stripe, clo
     event = fake_stripe.event("invoice.paid", {"id": "in_1"}, clock.epoch)
     answer = deliver(app.test_client(), event, fake_stripe)
     assert answer.status_code == 503 and "retry" in answer.get_json()["error"]
+
+
+def test_the_started_notice_gives_the_renewal_only_once_stripe_said_it(app, runtime, fake_stripe, clock, guild,
+                                                                       fake_discord):
+    events = checkout(runtime, fake_stripe, clock)
+    deliver_all(app.test_client(), fake_stripe, events[:1])  # the checkout alone: no period known yet
+    [message] = fake_discord.channel_messages("860000000000000006")
+    assert "Renews" not in message["embeds"][0]["description"]
+    assert message["embeds"][0]["description"].startswith("This server now has the Pro tier.")
+
+
+def test_a_timestamp_far_past_any_date_is_not_one(app, fake_stripe, clock, clean_db):
+    sub = {"id": "sub_far", "status": "active", "customer": "cus_far", "metadata": {"guild_id": GUILD},
+           "items": {"data": [{"price": {"id": PRICES["pro"]}, "current_period_end": 10 ** 20}]}}
+    answer = deliver(app.test_client(), fake_stripe.event("customer.subscription.created", sub, clock.epoch),
+                     fake_stripe)
+    assert answer.status_code == 200 and answer.get_json()["outcome"] == "applied"
+    assert subscription_row(clean_db)["current_period_end"] is None

@@ -18,10 +18,12 @@ def describe_change(before, after, now) -> tuple | None:
     was = before["tier"] if before and before["status"] in state.LIVE else None
     now_tier = state.counts(after, now)
     if now_tier and not was:
-        title = TIERS[now_tier].title
-        renews = "Renews" if after["status"] == "active" else "Until"
-        return (f"StatusSync {title} is active", f"This server now has the {title} tier. {renews}: "
-                f"{_when(after['current_period_end'] or after['premium_until'])}. See `/premium`.", GOLD)
+        title, text = TIERS[now_tier].title, f"This server now has the {TIERS[now_tier].title} tier."
+        if after["status"] == "active" and after["current_period_end"] and after["source"] == "stripe":
+            text += f" Renews: {_when(after['current_period_end'])}."
+        elif after["status"] != "active" or after["source"] == "manual":
+            text += f" Until: {_when(after['premium_until'])}."
+        return (f"StatusSync {title} is active", text + " See `/premium`.", GOLD)
     if was and not now_tier:
         return ("Premium has ended", f"StatusSync {TIERS[was].title} has ended for this server; the Free tier's "
                 "limits apply again. Nothing was deleted. See `/premium` to subscribe again.", GREY)

@@ -11,11 +11,12 @@ GRACE = timedelta(days=7)            # Stripe's smart retries run for days; memb
 RENEWAL_SLACK = timedelta(days=1)    # Stripe charges a renewal about an hour after the period ends
 PROVISIONAL = timedelta(days=3)      # a paid checkout counts this long until its subscription object arrives
 ENDED_BY_STRIPE = ("canceled", "incomplete_expired", "unpaid", "paused")
+LATEST_EPOCH = 2 ** 35  # the year 3058: a larger "timestamp" in a Stripe object is not one
 
 
 def moment(epoch) -> datetime | None:
     """A Stripe timestamp (seconds since the epoch) as an aware datetime."""
-    if isinstance(epoch, bool) or not isinstance(epoch, (int, float)):
+    if isinstance(epoch, bool) or not isinstance(epoch, (int, float)) or not 0 < epoch < LATEST_EPOCH:
         return None
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
 

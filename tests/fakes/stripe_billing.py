@@ -85,3 +85,12 @@ class Billing:
         body = event_body(event)
         return body, sign(body, secret or self.webhook_secret, timestamp)
 
+
+    def switch_price(self, sub_id, price_id, at) -> list:
+        """The customer picked another tier in the portal: the item's price changes now."""
+        with self._lock:
+            sub = self.subscriptions[sub_id]
+            item = sub["items"]["data"][0]
+            previous = {"items": {"data": [{"price": dict(item["price"])}]}}
+            item["price"] = {"id": price_id, "object": "price"}
+            return [self.event("customer.subscription.updated", sub, at, previous)]
