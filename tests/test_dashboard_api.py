@@ -48,6 +48,9 @@ def test_stats_count_cases_by_type_per_day_and_messages_the_scan_read(owner, run
     assert stats["messages"]["total"] == 3 and stats["messages"]["per_day"][stats["days"].index(real_day)] == 3
     assert stats["members"] == 6  # Discord's count: the owner, the bot and four members
     assert stats["most_active"][0]["user_id"] == MEMBER and stats["most_active"][0]["messages"] == 3
+    assert stats["most_active"][0]["name"] == "member"  # the scan remembered the author's name
+    [case] = owner.get("/dashboard/api/cases", type="ban").get_json()["cases"]
+    assert (case["user_name"], case["moderator_name"]) == ("member", "owner")
 
 
 def test_cases_filter_and_page_by_keyset(owner, runtime, clock):
@@ -136,7 +139,9 @@ def test_leaderboard_and_rep(owner, runtime):
         cur.execute("INSERT INTO user_rep (guild_id, user_id, rep) VALUES (%s, %s, 4)", (GUILD, OWNER))
     board = owner.get("/dashboard/api/leaderboard", period="all").get_json()
     assert [(e["place"], e["user_id"], e["xp"]) for e in board["entries"]] == [(1, MEMBER, 500), (2, OWNER, 120)]
-    assert owner.get("/dashboard/api/rep").get_json()["entries"] == [{"place": 1, "user_id": OWNER, "rep": 4}]
+    assert owner.get("/dashboard/api/rep").get_json()["entries"] == [{"place": 1, "user_id": OWNER, "name": "owner",
+                                                                      "rep": 4}]  # named from the login
+    assert [e["name"] for e in board["entries"]] == [None, "owner"]  # MEMBER never seen by the scan here
     assert owner.get("/dashboard/api/leaderboard", period="monthly").status_code == 400
 
 
