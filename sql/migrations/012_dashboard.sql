@@ -65,6 +65,13 @@ CREATE TABLE guild_message_days (
     PRIMARY KEY (guild_id, day)
 );
 
+-- Display names the bot has seen (message authors in the scan, dashboard logins), shown next to ids.
+CREATE TABLE dashboard_user_names (
+    user_id     bigint PRIMARY KEY,
+    name        text NOT NULL,
+    updated_at  timestamptz NOT NULL
+);
+
 -- Case search (keyset on case_number under each filter) and the per-day chart.
 CREATE INDEX mod_cases_by_action ON mod_cases (guild_id, action, case_number DESC) WHERE deleted_at IS NULL;
 CREATE INDEX mod_cases_by_moderator ON mod_cases (guild_id, moderator_id, case_number DESC) WHERE deleted_at IS NULL;

@@ -87,3 +87,13 @@ WHERE guild_id = %(guild_id)s AND deleted_at IS NULL
   AND (%(until)s::timestamptz IS NULL OR created_at < %(until)s::timestamptz)
 ORDER BY case_number DESC
 LIMIT %(limit)s;
+
+-- name: remember_names
+-- Rows of (user_id, name) as two arrays; a name already known and unchanged is not rewritten.
+INSERT INTO dashboard_user_names (user_id, name, updated_at)
+SELECT u, n, %(now)s FROM unnest(%(user_ids)s::bigint[], %(names)s::text[]) AS t (u, n)
+ON CONFLICT (user_id) DO UPDATE SET name = EXCLUDED.name, updated_at = EXCLUDED.updated_at
+WHERE dashboard_user_names.name IS DISTINCT FROM EXCLUDED.name;
+
+-- name: names_of
+SELECT user_id, name FROM dashboard_user_names WHERE user_id = ANY (%(user_ids)s::bigint[]);
