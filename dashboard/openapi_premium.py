@@ -36,16 +36,17 @@ PATHS = {
         params=[GUILD_ID], errors=("400", "401", "403", "404", "429", "503"), tags=["premium"])},
     "/dashboard/premium/checkout": {"post": operation(
         "Start a Stripe Checkout (subscription) for a tier; managers only. Open the returned url. 409: the guild "
-        "has a subscription already (use the portal); 503: Stripe unreachable or not configured (nothing charged)",
+        "has a subscription already (use the portal); 404: premium is not configured here; 503: Stripe unreachable "
+        "(nothing charged)",
         ref("StripeRedirect"), params=[GUILD_ID], body=ref("CheckoutRequest"), errors=W, tags=["premium"],
         write=True)},
     "/dashboard/premium/portal": {"post": operation(
         "Open Stripe's Customer Portal for the guild's customer (card, tier, cancel); managers only. 404: no "
-        "Stripe customer yet", ref("StripeRedirect"), params=[GUILD_ID], body=obj({}), errors=W, tags=["premium"],
+        "Stripe customer yet (or premium is not configured here)", ref("StripeRedirect"), params=[GUILD_ID], body=obj({}), errors=W, tags=["premium"],
         write=True)},
     "/dashboard/premium/webhook": {"post": {
         **operation("Stripe's webhook: the raw body signed in Stripe-Signature (t=...,v1=HMAC-SHA256); each event "
                     "applied once, in any order", ref("WebhookReceived"), body={"type": "object"},
-                    errors=("400", "413", "503"), tags=["premium"], public=True),
+                    errors=("400", "404", "413", "503"), tags=["premium"], public=True),
         "parameters": [{"name": "Stripe-Signature", "in": "header", "required": True, "schema": STRING}]}},
 }

@@ -41,7 +41,9 @@ def _stripe_call(action):
         return jsonify(error=str(exc)), 409
     except billing.NoSubscription as exc:
         return jsonify(error=str(exc)), 404
-    except (stripe_api.PremiumNotConfigured, stripe_api.StripeUnavailable, stripe_api.StripeRefused) as exc:
+    except stripe_api.PremiumNotConfigured as exc:  # this deployment sells nothing: the route is not here
+        return jsonify(error=str(exc)), 404
+    except (stripe_api.StripeUnavailable, stripe_api.StripeRefused) as exc:
         return jsonify(error=str(exc)), 503
 
 
@@ -74,7 +76,7 @@ def stripe_webhook():
         event = stripe_api.verified_event(runtime.settings, payload, request.headers.get("Stripe-Signature"))
         applied = events.apply_and_report(runtime, event, "webhook")
     except stripe_api.PremiumNotConfigured as exc:
-        return jsonify(error=str(exc)), 503
+        return jsonify(error=str(exc)), 404
     except (stripe_api.WebhookRefused, events.MalformedEvent) as exc:
         return jsonify(error=str(exc)), 400
     except DatabaseUnavailable:

@@ -98,3 +98,12 @@ def test_every_premium_route_is_in_the_openapi_description(dash_app):
                 assert method.lower() in paths[route_template(rule.rule)], (method, rule.rule)
     tiers = Api(dash_app).get("/dashboard/premium/tiers", guild=None)  # validated against the description
     assert len(tiers.get_json()["tiers"]) == 4
+
+
+def test_without_stripe_settings_checkout_and_portal_are_not_here(dash_app, dash_discord, owner):
+    for key in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+        dash_app.extensions["statussync"].settings.pop(key)
+    assert owner.get(STATUS).get_json()["checkout_available"] is False
+    for path, body in ((CHECKOUT, {"tier": "pro"}), (PORTAL, {})):
+        answer = owner.post(path, body)
+        assert answer.status_code == 404 and "not configured" in answer.get_json()["error"]

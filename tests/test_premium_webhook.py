@@ -58,11 +58,11 @@ def test_an_unknown_guild_or_price_is_acknowledged_and_not_applied(app, runtime,
     assert tier_now(runtime, clock) == "free"
 
 
-def test_the_webhook_is_a_503_when_stripe_is_not_configured(app, runtime, fake_stripe):
+def test_the_webhook_is_a_404_when_stripe_is_not_configured(app, runtime, fake_stripe):
     runtime.settings.pop("STRIPE_WEBHOOK_SECRET")
     body, header = fake_stripe.signed({"id": "evt_1", "type": "invoice.paid", "created": 1, "data": {"object": {}}})
     answer = app.test_client().post(WEBHOOK, data=body, headers={"Stripe-Signature": header})
-    assert answer.status_code == 503 and "not configured" in answer.get_json()["error"]
+    assert answer.status_code == 404 and "not configured" in answer.get_json()["error"]
 
 
 @pytest.mark.parametrize("type_, obj", [
