@@ -14,10 +14,10 @@ def _runtime():
 
 @bp.get("/tiers")
 def list_tiers():
-    from app.premium import tiers
+    from app.premium import stripe_api, tiers
     settings = _runtime().settings
     listed = [{**tiers.describe(tier), "available": tier.name == "free" or bool(
-        settings.get("STRIPE_SECRET_KEY") and settings.get(tier.price_setting))} for tier in tiers.TIERS.values()]
+        stripe_api.selling(settings) and settings.get(tier.price_setting))} for tier in tiers.TIERS.values()]
     return jsonify(tiers=listed)
 
 

@@ -53,10 +53,15 @@ def test_only_a_paid_tier_can_be_bought(runtime, fake_stripe, tier):
 
 
 def test_checkout_is_off_without_stripe_settings(runtime, fake_stripe):
+    """Off without the secret key, without the webhook secret (Stripe would charge, nothing grant), and for a
+    tier without its price."""
     runtime.settings.pop("STRIPE_SECRET_KEY")
     with pytest.raises(stripe_api.PremiumNotConfigured):
         billing.start_checkout(runtime, GUILD, "pro")
-    runtime.settings["STRIPE_SECRET_KEY"], runtime.settings["STRIPE_PRICE_PRO"] = fake_stripe.api_key, None
+    runtime.settings["STRIPE_SECRET_KEY"], runtime.settings["STRIPE_WEBHOOK_SECRET"] = fake_stripe.api_key, None
+    with pytest.raises(stripe_api.PremiumNotConfigured, match="STRIPE_WEBHOOK_SECRET"):  # it would charge, not grant
+        billing.start_checkout(runtime, GUILD, "pro")
+    runtime.settings["STRIPE_WEBHOOK_SECRET"], runtime.settings["STRIPE_PRICE_PRO"] = fake_stripe.webhook_secret, None
     with pytest.raises(stripe_api.PremiumNotConfigured, match="STRIPE_PRICE_PRO"):
         billing.start_checkout(runtime, GUILD, "pro")
 

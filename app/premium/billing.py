@@ -46,7 +46,7 @@ def start_checkout(runtime, guild_id, tier_name: str, user_id=None, conn=None) -
     if not price_id:
         raise stripe_api.PremiumNotConfigured(f"the {tier.title} tier has no Stripe price here "
                                               f"({tier.price_setting} is unset)")
-    stripe_api.client(settings)  # PremiumNotConfigured before anything else when there is no key
+    stripe_api.require_selling(settings)
     row = _subscription(runtime, guild_id, conn)
     if row and row["source"] == "stripe" and row["stripe_subscription_id"] and state.counts(row, runtime.clock()):
         raise AlreadySubscribed("This server has a subscription already; change its tier or card in the "
@@ -88,7 +88,7 @@ def status(conn, settings: dict, guild_id, now) -> dict:
             "renews_at": _iso(row["current_period_end"]) if renews else None,
             "ends_at": _iso(row["premium_until"]) if ends else None,
             "has_customer": bool(row and row["stripe_customer_id"]),
-            "checkout_available": bool(settings.get("STRIPE_SECRET_KEY")),
+            "checkout_available": stripe_api.selling(settings),
             "limits": tiers.describe(tier)["limits"]}
 
 

@@ -31,6 +31,17 @@ class WebhookRefused(Exception):
     """A webhook whose signature is missing, wrong or stale, or whose body is not JSON."""
 
 
+def selling(settings: dict) -> bool:
+    """Checkout is on only with both secrets: without the webhook's, Stripe would charge and nothing grant."""
+    return bool(settings.get("STRIPE_SECRET_KEY") and settings.get("STRIPE_WEBHOOK_SECRET"))
+
+
+def require_selling(settings: dict) -> None:
+    if not selling(settings):
+        raise PremiumNotConfigured("premium checkout is not configured here (STRIPE_SECRET_KEY and "
+                                   "STRIPE_WEBHOOK_SECRET are both needed)")
+
+
 def client(settings: dict):
     key = settings.get("STRIPE_SECRET_KEY")
     if not key:
