@@ -113,3 +113,13 @@ def test_the_tiers_route_lists_every_tier_with_price_and_limits(app):
     assert set(tiers[0]["limits"]) == {"custom_commands", "automod_words", "backups", "ai_answers_per_day",
                                        "ai_answers_per_member_day", "level_rewards"}
     assert "price_" not in answer.get_data(as_text=True)  # Stripe's price ids are not shown
+
+
+def test_a_second_click_gets_the_same_checkout_page(runtime, fake_stripe, clock, guild):
+    first = billing.start_checkout(runtime, GUILD, "pro", user_id="840000000000000004")
+    again = billing.start_checkout(runtime, GUILD, "pro", user_id="840000000000000004")
+    assert again == first and len(fake_stripe.sessions) == 1
+    other = billing.start_checkout(runtime, GUILD, "basic", user_id="840000000000000004")
+    assert other["id"] != first["id"]
+    clock.at(clock.now + timedelta(minutes=11))
+    assert billing.start_checkout(runtime, GUILD, "pro", user_id="840000000000000004")["id"] != first["id"]

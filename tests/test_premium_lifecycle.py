@@ -146,3 +146,18 @@ def test_a_tier_switched_in_the_portal_changes_the_limits_and_is_told(app, runti
                                                               clock.epoch))
     assert subscription_row(clean_db)["tier"] == "enterprise" and tier_now(runtime, clock) == "enterprise"
     assert modlog_titles(fake_discord) == ["StatusSync Basic is active", "Now on StatusSync Enterprise"]
+
+
+def test_a_second_paid_checkout_takes_over_and_is_flagged_for_the_operator(app, runtime, fake_stripe, clock, guild,
+                                                                           clean_db, caplog):
+    from app.premium import billing
+    client = app.test_client()
+    first = billing.start_checkout(runtime, "810000000000000001", "basic", user_id="840000000000000004")
+    second = billing.start_checkout(runtime, "810000000000000001", "pro", user_id="830000000000000003")
+    deliver_all(client, fake_stripe, fake_stripe.complete_checkout(first["id"], clock.epoch))
+    clock.at(clock.now + timedelta(minutes=2))
+    later = fake_stripe.complete_checkout(second["id"], clock.epoch)
+    deliver_all(client, fake_stripe, later)
+    row = subscription_row(clean_db)
+    assert row["tier"] == "pro" and row["stripe_subscription_id"] == later[1]["data"]["object"]["id"]
+    assert "second live Stripe subscription" in caplog.text

@@ -4,11 +4,14 @@ Nothing is written when a checkout starts: the guild id travels in the session (
 metadata, and the subscription's metadata), and the webhook records what Stripe says happened. No
 transaction is open while Stripe is asked.
 """
+import hashlib
+
 from .. import db
 from ..errors import UserError
 from . import state, stripe_api, tiers
 
 PREMIUM_TAB = "#/guild/{guild_id}/premium"  # the dashboard page's route for a guild's tab
+CHECKOUT_REUSE_S = 600  # a second click within this gets the same Checkout page (Stripe's idempotency key), not two
 
 
 class AlreadySubscribed(UserError):
@@ -61,7 +64,9 @@ def start_checkout(runtime, guild_id, tier_name: str, user_id=None, conn=None) -
               "cancel_url": premium_page(settings, guild_id, checkout="canceled")}
     if row and row["stripe_customer_id"]:
         params["customer"] = row["stripe_customer_id"]  # one Stripe customer per guild
-    session = stripe_api.create_checkout_session(settings, params)
+    window = int(runtime.clock().timestamp()) // CHECKOUT_REUSE_S
+    key = hashlib.sha256(f"checkout:{guild_id}:{tier.name}:{params.get('customer')}:{user_id}:{window}".encode())
+    session = stripe_api.create_checkout_session(settings, params, key.hexdigest()[:40])
     return {"id": session["id"], "url": session["url"]}
 
 

@@ -1,10 +1,13 @@
 """One function per Stripe event kind: (conn, prices, event) -> Change. Each reads the Stripe object in the
 event, finds the guild (metadata first, then the ids already linked) and computes the row to save; an event
 older than the newest one applied to that subscription is stale (state follows `created`, not arrival)."""
+import logging
 from dataclasses import dataclass
 
 from .. import db
 from . import state
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -65,6 +68,9 @@ def subscription_changed(conn, prices, event, now) -> Change:
     if _other_subscription_rules(row, sub_id, status in state.LIVE, now):
         return Change("stale", f"another subscription ({row['stripe_subscription_id']}) is current", guild_id)
     same = bool(row and row["stripe_subscription_id"] == sub_id)
+    if row and not same and row["stripe_subscription_id"] and status in state.LIVE and state.counts(row, now):
+        log.warning("guild %s has a second live Stripe subscription %s besides %s: it takes over; check the "
+                    "customer in Stripe for a double charge", guild_id, sub_id, row["stripe_subscription_id"])
     grace = row["grace_started_at"] if same and status == "past_due" and row["grace_started_at"] else (
         created if status == "past_due" else None)
     ended = fields["ended_at"] or created

@@ -73,8 +73,9 @@ def _call(what: str, request):
                             "contact the bot's operator.") from None
 
 
-def create_checkout_session(settings: dict, params: dict) -> dict:
-    return _call("checkout", lambda: client(settings).v1.checkout.sessions.create(params=params))
+def create_checkout_session(settings: dict, params: dict, idempotency_key: str) -> dict:
+    options = {"idempotency_key": idempotency_key}
+    return _call("checkout", lambda: client(settings).v1.checkout.sessions.create(params=params, options=options))
 
 
 def create_portal_session(settings: dict, params: dict) -> dict:

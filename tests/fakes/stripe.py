@@ -53,7 +53,7 @@ class FakeStripe(Billing):
     def reset(self):
         with self._lock:
             self.requests, self.sessions, self.customers, self.subscriptions = [], {}, {}, {}
-            self.events, self.portal_sessions, self._failures = [], [], []
+            self.events, self.portal_sessions, self._failures, self._idempotent = [], [], [], {}
 
     def _id(self, prefix):
         return f"{prefix}_test{next(self._ids):06d}"
@@ -120,7 +120,7 @@ class FakeStripe(Billing):
         return 200, {"object": "list", "url": "/v1/events", "has_more": len(listed) > limit,
                      "data": copy.deepcopy(listed[:limit])}
 
-    def handle(self, method, path, params, authorization):
+    def handle(self, method, path, params, authorization, idempotency_key=None):
         with self._lock:
             self.requests.append((method, path, params))
             if authorization != f"Bearer {self.api_key}":
@@ -128,28 +128,41 @@ class FakeStripe(Billing):
             if self._failures:
                 status = self._failures.pop(0)
                 return error(status, "An unknown error occurred", type_="api_error")
-            parts = path.strip("/").split("/")
-            if parts[:1] != ["v1"]:
-                return error(404, f"Unrecognized request URL ({method}: {path}).")
-            segments = parts[1:] or [""]
-            nested = segments[0] in ("checkout", "billing_portal")
-            route, rest = ("/".join(segments[:2]), segments[2:]) if nested else (segments[0], segments[1:])
-            found = {"checkout/sessions": self.sessions, "customers": self.customers,
-                     "subscriptions": self.subscriptions}.get(route)
-            if method == "POST" and route == "checkout/sessions" and not rest:
-                return self._create_session(params)
-            if method == "POST" and route == "billing_portal/sessions" and not rest:
-                return self._portal(params)
-            if method == "POST" and route == "customers" and not rest:
-                return 200, self._customer(params)
-            if method == "GET" and route == "events" and not rest:
-                return self._list_events(params)
-            if found is not None and len(rest) == 1:
-                if rest[0] not in found:
-                    return error(404, f"No such {route.split('/')[-1].rstrip('s')}: '{rest[0]}'",
-                                 code="resource_missing")
-                return 200, {k: v for k, v in found[rest[0]].items() if not k.startswith("_")}
+            if method != "POST" or not idempotency_key:
+                return self._route(method, path, params)
+            if idempotency_key in self._idempotent:  # Stripe replays the first answer to the same key
+                first_params, answer = self._idempotent[idempotency_key]
+                if first_params != (path, params):
+                    return error(400, "Keys for idempotent requests can only be used with the same parameters "
+                                      "they were first used with.", type_="idempotency_error")
+                return answer
+            answer = self._route(method, path, params)
+            self._idempotent[idempotency_key] = ((path, params), answer)
+            return answer
+
+    def _route(self, method, path, params):
+        parts = path.strip("/").split("/")
+        if parts[:1] != ["v1"]:
             return error(404, f"Unrecognized request URL ({method}: {path}).")
+        segments = parts[1:] or [""]
+        nested = segments[0] in ("checkout", "billing_portal")
+        route, rest = ("/".join(segments[:2]), segments[2:]) if nested else (segments[0], segments[1:])
+        found = {"checkout/sessions": self.sessions, "customers": self.customers,
+                 "subscriptions": self.subscriptions}.get(route)
+        if method == "POST" and route == "checkout/sessions" and not rest:
+            return self._create_session(params)
+        if method == "POST" and route == "billing_portal/sessions" and not rest:
+            return self._portal(params)
+        if method == "POST" and route == "customers" and not rest:
+            return 200, self._customer(params)
+        if method == "GET" and route == "events" and not rest:
+            return self._list_events(params)
+        if found is not None and len(rest) == 1:
+            if rest[0] not in found:
+                return error(404, f"No such {route.split('/')[-1].rstrip('s')}: '{rest[0]}'",
+                             code="resource_missing")
+            return 200, {k: v for k, v in found[rest[0]].items() if not k.startswith("_")}
+        return error(404, f"Unrecognized request URL ({method}: {path}).")
 
 
 def _handler_for(fake: FakeStripe):
@@ -165,7 +178,8 @@ def _handler_for(fake: FakeStripe):
             body = self.rfile.read(length).decode() if length else ""
             try:
                 params = decode_form(url.query if self.command in ("GET", "DELETE") else body)
-                status, answer = fake.handle(self.command, url.path, params, self.headers.get("Authorization"))
+                status, answer = fake.handle(self.command, url.path, params, self.headers.get("Authorization"),
+                                             self.headers.get("Idempotency-Key"))
             except ValueError as exc:
                 status, answer = error(400, str(exc))
             data = json.dumps(answer).encode()
