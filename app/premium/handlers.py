@@ -44,6 +44,12 @@ def _stale(row, subscription_id, created) -> bool:
 
 def _save(conn, guild_id, row, after: dict, now) -> Change:
     params = {"guild_id": guild_id, "now": now, "customer_id": None, "grace_started_at": None, **after}
+    taken_over = row and row["source"] == "stripe" and row["stripe_subscription_id"] not in (
+        None, params["subscription_id"])
+    if taken_over and params["status"] in state.LIVE and state.counts(row, now):
+        log.warning("guild %s has a second live Stripe subscription %s besides %s: it takes over; check the "
+                    "customer in Stripe for a double charge", guild_id, params["subscription_id"],
+                    row["stripe_subscription_id"])
     if params["subscription_id"]:
         db.run(conn, "premium.forget_subscription_elsewhere", params)
     db.run(conn, "premium.save_subscription", params)
@@ -68,9 +74,6 @@ def subscription_changed(conn, prices, event, now) -> Change:
     if _other_subscription_rules(row, sub_id, status in state.LIVE, now):
         return Change("stale", f"another subscription ({row['stripe_subscription_id']}) is current", guild_id)
     same = bool(row and row["stripe_subscription_id"] == sub_id)
-    if row and not same and row["stripe_subscription_id"] and status in state.LIVE and state.counts(row, now):
-        log.warning("guild %s has a second live Stripe subscription %s besides %s: it takes over; check the "
-                    "customer in Stripe for a double charge", guild_id, sub_id, row["stripe_subscription_id"])
     grace = row["grace_started_at"] if same and status == "past_due" and row["grace_started_at"] else (
         created if status == "past_due" else None)
     ended = fields["ended_at"] or created
