@@ -124,3 +124,21 @@ def test_a_timestamp_far_past_any_date_is_not_one(app, fake_stripe, clock, clean
                      fake_stripe)
     assert answer.status_code == 200 and answer.get_json()["outcome"] == "applied"
     assert subscription_row(clean_db)["current_period_end"] is None
+
+
+@pytest.mark.parametrize("change", ["id", "type", "customer", "metadata"])
+def test_nul_bytes_in_a_signed_event_are_refused_or_ignored_never_a_500(app, fake_stripe, clock, clean_db, change):
+    sub = {"id": "sub_nul", "status": "active", "customer": "cus_nul", "metadata": {"guild_id": GUILD},
+           "items": {"data": [{"price": {"id": PRICES["pro"]}, "current_period_end": clock.epoch + 86400}]}}
+    event = fake_stripe.event("customer.subscription.created", sub, clock.epoch)
+    if change in ("id", "type"):
+        event[change] += "\x00"
+    elif change == "customer":
+        event["data"]["object"]["customer"] = "cus_\x00"
+    else:
+        event["data"]["object"]["metadata"] = {"guild_id": GUILD + "\x00"}
+    answer = deliver(app.test_client(), event, fake_stripe)
+    assert answer.status_code in (200, 400), answer.get_data(as_text=True)
+    if answer.status_code == 200:
+        row = subscription_row(clean_db)
+        assert row is None or row["stripe_customer_id"] is None

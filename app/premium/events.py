@@ -5,10 +5,12 @@ effect follows the Stripe object in the event and its `created`, so arrival orde
 for an unknown guild or price is recorded as ignored and logged, never applied.
 """
 import logging
+import re
 from dataclasses import dataclass
 
 from .. import db, deadlines, outbox
 from . import handlers, invoices, notices, tiers
+from .state import STRIPE_ID
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,7 @@ HANDLERS = {
     "invoice.payment_failed": invoices.invoice_settled,
 }
 TYPES = tuple(HANDLERS)
+EVENT_TYPE = re.compile(r"[a-z0-9_.]{1,100}")
 NOTICE_SEND_S = 2.0  # the webhook posts its notice right after commit for this long; the outbox job retries
 
 
@@ -36,8 +39,9 @@ class Applied:
 
 
 def check_shape(event) -> dict:
-    ok = (isinstance(event, dict) and isinstance(event.get("id"), str) and 0 < len(event["id"]) <= 255
-          and isinstance(event.get("type"), str) and isinstance(event.get("created"), int)
+    ok = (isinstance(event, dict) and isinstance(event.get("id"), str) and STRIPE_ID.fullmatch(event["id"])
+          and isinstance(event.get("type"), str) and EVENT_TYPE.fullmatch(event["type"])
+          and isinstance(event.get("created"), int)
           and not isinstance(event["created"], bool) and 0 < event["created"] < 2 ** 40
           and isinstance(event.get("data"), dict) and isinstance(event["data"].get("object"), dict))
     if not ok:
@@ -49,7 +53,7 @@ def apply(conn, settings, event: dict, now, source: str) -> tuple:
     """Claim and apply one event in the caller's transaction: (Applied, outbox ids to send after commit)."""
     from .state import moment
     check_shape(event)
-    claimed = db.one(conn, "premium.claim_event", {"event_id": event["id"], "type": event["type"][:100],
+    claimed = db.one(conn, "premium.claim_event", {"event_id": event["id"], "type": event["type"],
                                                    "created": moment(event["created"]), "source": source,
                                                    "now": now})
     if claimed is None:
@@ -63,7 +67,7 @@ def apply(conn, settings, event: dict, now, source: str) -> tuple:
     if change.outcome == "ignored" and handler:
         log.warning("stripe event %s (%s) acknowledged, not applied: %s", event["id"], event["type"], change.note)
     db.run(conn, "premium.finish_event", {"event_id": event["id"], "outcome": change.outcome,
-                                          "note": change.note[:500], "guild_id": change.guild_id})
+                                          "note": change.note.replace("\x00", "")[:500], "guild_id": change.guild_id})
     ids = []
     if change.outcome == "applied":
         notice = notices.enqueue_change(conn, change.guild_id, change.before, change.after, now,

@@ -92,8 +92,8 @@ def checkout_completed(conn, prices, event, now) -> Change:
         return Change("ignored", "not a subscription checkout")
     guild_id = state.guild_id_from(session.get("client_reference_id")) or state.metadata_guild(session)
     if guild_id is None:
-        return Change("ignored", f"unknown guild for checkout {session.get('id')}")
-    price_id = (session.get("metadata") or {}).get("price_id")
+        return Change("ignored", f"unknown guild for checkout {state.object_id(session.get('id'))}")
+    price_id = state.object_id((session.get("metadata") or {}).get("price_id"))
     tier = prices.get(price_id)
     if tier is None:
         return Change("ignored", f"unknown price {price_id}", guild_id)

@@ -4,6 +4,7 @@ Statuses: incomplete (checkout not paid) · active · past_due (a renewal failed
 first failure) · canceling (canceled at period end: premium until the paid period ends) · canceled · expired
 (a period or grace period ran out without news from Stripe; the premium job sets it).
 """
+import re
 from datetime import datetime, timedelta, timezone
 
 LIVE = ("active", "past_due", "canceling")
@@ -11,6 +12,7 @@ GRACE = timedelta(days=7)            # Stripe's smart retries run for days; memb
 RENEWAL_SLACK = timedelta(days=1)    # Stripe charges a renewal about an hour after the period ends
 PROVISIONAL = timedelta(days=3)      # a paid checkout counts this long until its subscription object arrives
 ENDED_BY_STRIPE = ("canceled", "incomplete_expired", "unpaid", "paused")
+STRIPE_ID = re.compile(r"[A-Za-z0-9_]{1,255}")  # sub_..., cus_..., price_... (ours in tests too)
 LATEST_EPOCH = 2 ** 35  # the year 3058: a larger "timestamp" in a Stripe object is not one
 
 
@@ -22,10 +24,10 @@ def moment(epoch) -> datetime | None:
 
 
 def object_id(value) -> str | None:
-    """An expandable field: an id string, or the expanded object's id."""
+    """An expandable field: an id string, or the expanded object's id (None when it isn't shaped like one)."""
     if isinstance(value, dict):
         value = value.get("id")
-    return value if isinstance(value, str) and value else None
+    return value if isinstance(value, str) and STRIPE_ID.fullmatch(value) else None
 
 
 def guild_id_from(value) -> int | None:
