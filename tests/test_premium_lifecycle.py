@@ -3,6 +3,7 @@ past_due → paid → active → canceled at period end → expired, every event
 reverse; a dropped delivery recovered by the reconciler, which pages through Stripe's Events API."""
 from datetime import timedelta
 
+from tests import spec
 from tests.fakes.stripe import PERIOD
 from tests.premium_support import (checkout, clock, deliver_all, fake_stripe, guild, modlog_titles,  # noqa: F401
                                    query, settings, state, stripe_server, subscription_row, tier_now)
@@ -61,6 +62,8 @@ def test_the_lifecycle_from_checkout_to_expiry_each_event_replayed(app, runtime,
     assert subscription_row(clean_db)["status"] == "canceled"
     assert modlog_titles(fake_discord).count("Premium has ended") == 1
     assert len(modlog_titles(fake_discord)) == 5
+    posts = fake_discord.find("POST", r"/channels/\d+/messages")
+    assert len(posts) == 5 and all(spec.validate_recorded(post) for post in posts)  # Discord's own schema
     recorded = query(clean_db, "SELECT count(*), count(DISTINCT event_id) FROM stripe_events")
     recent = [e for e in fake_stripe.events if e["created"] >= kept_since]
     assert len(recent) < len(fake_stripe.events) and recorded == [(len(recent), len(recent))]
