@@ -111,7 +111,7 @@ def test_a_dropped_delivery_is_recovered_by_the_reconciler(app, runtime, fake_st
     clock.at(clock.now + timedelta(days=4))  # past the provisional grant: only the reconciler can tell
     assert tier_now(runtime, clock) == "free"
     summary = run_job(runtime, "premium")
-    assert summary.startswith("Stripe events: 3 read, 2 missed and applied"), summary
+    assert summary.startswith("Stripe events: 3 read, 2 missed and recorded"), summary
     row = subscription_row(clean_db)
     assert row["status"] == "active" and row["current_period_end"] > clock.now
     assert tier_now(runtime, clock) == "pro"
@@ -119,7 +119,7 @@ def test_a_dropped_delivery_is_recovered_by_the_reconciler(app, runtime, fake_st
         ("reconciler", 2), ("webhook", 1)]
     clock.at(clock.now + timedelta(hours=1))
     again = run_job(runtime, "premium")  # from where the last read began (less an overlap): nothing new
-    assert again.startswith("Stripe events: 0 read, 0 missed and applied"), again
+    assert again.startswith("Stripe events: 0 read, 0 missed and recorded"), again
 
 
 def test_the_reconciler_pages_through_the_events_api(app, runtime, fake_stripe, clock, guild, clean_db):
@@ -132,7 +132,7 @@ def test_the_reconciler_pages_through_the_events_api(app, runtime, fake_stripe, 
         fake_stripe.cancel_at_period_end(sub_id, clock.epoch + 1, cancel=day % 2 == 0)
     clock.at(clock.now + timedelta(minutes=1))
     assert reconcile.pull_missed_events(runtime, 30) == f"Stripe events: {len(fake_stripe.events)} read, " \
-                                                          f"{len(fake_stripe.events)} missed and applied"
+                                                          f"{len(fake_stripe.events)} missed and recorded"
     pages = [p for m, path, p in fake_stripe.requests if path == "/v1/events"]
     assert len(pages) == 2 and "starting_after" in pages[1] and pages[0]["limit"] == "100"
     assert subscription_row(clean_db)["status"] == "active"  # the last update (day 59, + 1 s) resumed it
@@ -164,3 +164,20 @@ def test_a_second_paid_checkout_takes_over_and_is_flagged_for_the_operator(app, 
     row = subscription_row(clean_db)
     assert row["tier"] == "pro" and row["stripe_subscription_id"] == later[1]["data"]["object"]["id"]
     assert "second live Stripe subscription" in caplog.text
+
+
+def test_stripe_unreachable_the_job_still_expires_and_reads_the_same_window_next_run(app, runtime, fake_stripe,
+                                                                                      clock, guild, clean_db):
+    from app.jobs import run_job
+    from app.jobs.premium import grant
+    events = checkout(runtime, fake_stripe, clock)
+    grant(runtime, "811000000000000001", "pro", days=1)
+    clock.at(clock.now + timedelta(days=2))
+    runtime.settings["STRIPE_API_BASE"] = "http://127.0.0.1:9"
+    summary = run_job(runtime, "premium")
+    assert summary == "Stripe events: 0 read, 0 missed and recorded; then Stripe did not answer (next run); " \
+                      "1 premium subscription(s) expired"
+    assert query(clean_db, "SELECT count(*) FROM stripe_sync") == [(0,)]  # the read starts over next time
+    runtime.settings["STRIPE_API_BASE"] = fake_stripe.base_url
+    assert run_job(runtime, "premium").startswith(f"Stripe events: {len(events)} read, {len(events)} missed")
+    assert tier_now(runtime, clock) == "pro"

@@ -23,14 +23,16 @@ def pull_missed_events(runtime, budget_s: float) -> str:
         conn.rollback()
     since = max(now - MAX_LOOKBACK, row["synced_until"] - OVERLAP if row else now - MAX_LOOKBACK)
     params = {"types": list(events.TYPES), "created": {"gte": int(since.timestamp())}, "limit": PAGE}
-    seen = applied = 0
+    seen = missed = 0
     while True:
         if time.monotonic() - started > budget_s:
-            return f"Stripe events: {seen} read, {applied} missed and applied; out of time, the rest next run"
+            return f"Stripe events: {seen} read, {missed} missed and recorded; out of time, the rest next run"
         try:
             page = stripe_api.list_events(runtime.settings, params)
-        except (stripe_api.StripeUnavailable, stripe_api.StripeRefused) as exc:
-            return f"Stripe events: {seen} read, {applied} missed and applied; then {exc}"
+        except stripe_api.StripeUnavailable:
+            return f"Stripe events: {seen} read, {missed} missed and recorded; then Stripe did not answer (next run)"
+        except stripe_api.StripeRefused:
+            return f"Stripe events: {seen} read, {missed} missed and recorded; then Stripe refused the read (logged)"
         listed = [event for event in page.get("data") or [] if isinstance(event, dict) and event.get("id")]
         seen += len(listed)
         with runtime.connection() as conn:
@@ -44,10 +46,10 @@ def pull_missed_events(runtime, budget_s: float) -> str:
                 except events.MalformedEvent:
                     log.warning("stripe event %s from the Events API is malformed", event["id"])
                     continue
-                applied += outcome.outcome != "duplicate"
+                missed += outcome.outcome != "duplicate"
         if not page.get("has_more") or not listed:
             break
         params = {**params, "starting_after": listed[-1]["id"]}
     with runtime.transaction() as conn:
         db.run(conn, "premium.save_synced_until", {"synced_until": now})
-    return f"Stripe events: {seen} read, {applied} missed and applied"
+    return f"Stripe events: {seen} read, {missed} missed and recorded"
