@@ -14,14 +14,11 @@ subscription under parent.subscription_details).
 """
 import copy
 import itertools
-import json
 import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from http.server import ThreadingHTTPServer
 
 from tests.fakes.stripe_billing import PERIOD, Billing  # noqa: F401 (PERIOD: tests use it)
-from tests.fakes.stripe_wire import decode_form, error
+from tests.fakes.stripe_wire import error, handler_for
 
 
 class FakeStripe(Billing):
@@ -37,7 +34,7 @@ class FakeStripe(Billing):
     # ------------------------------------------------------------ lifecycle
 
     def start(self):
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(self))
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
@@ -164,31 +161,3 @@ class FakeStripe(Billing):
             return 200, {k: v for k, v in found[rest[0]].items() if not k.startswith("_")}
         return error(404, f"Unrecognized request URL ({method}: {path}).")
 
-
-def _handler_for(fake: FakeStripe):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
-        def _answer(self):
-            url = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode() if length else ""
-            try:
-                params = decode_form(url.query if self.command in ("GET", "DELETE") else body)
-                status, answer = fake.handle(self.command, url.path, params, self.headers.get("Authorization"),
-                                             self.headers.get("Idempotency-Key"))
-            except ValueError as exc:
-                status, answer = error(400, str(exc))
-            data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Request-Id", f"req_{time.monotonic_ns()}")
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = do_DELETE = _answer
-    return Handler

@@ -1,10 +1,12 @@
-"""Stripe's wire format for the fake: nested form bodies (`a[b][0][c]=v`), JSON errors, signed webhooks."""
+"""Stripe's wire format for the fake: nested form bodies (`a[b][0][c]=v`), JSON errors, signed webhooks, and
+the HTTP handler that speaks it."""
 import hashlib
 import hmac
 import json
 import re
 import time
-from urllib.parse import parse_qsl
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qsl, urlsplit
 
 _KEY = re.compile(r"([^\[\]]+)|\[([^\[\]]*)\]")
 
@@ -49,3 +51,33 @@ def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
 
 def event_body(event: dict) -> bytes:
     return json.dumps(event, indent=2).encode()
+
+
+def handler_for(fake):
+    """The HTTP side: parse Stripe's request encoding, hand it to fake.handle, answer JSON."""
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def _answer(self):
+            url = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode() if length else ""
+            try:
+                params = decode_form(url.query if self.command in ("GET", "DELETE") else body)
+                status, answer = fake.handle(self.command, url.path, params, self.headers.get("Authorization"),
+                                             self.headers.get("Idempotency-Key"))
+            except ValueError as exc:
+                status, answer = error(400, str(exc))
+            data = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Request-Id", f"req_{time.monotonic_ns()}")
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_DELETE = _answer
+    return Handler
