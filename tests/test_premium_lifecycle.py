@@ -3,6 +3,8 @@ past_due → paid → active → canceled at period end → expired, every event
 reverse; a tier switched in the portal; a second subscription for one guild."""
 from datetime import timedelta
 
+import pytest
+
 from tests import spec
 from tests.fakes.stripe import PERIOD
 from tests.premium_support import (checkout, clock, deliver_all, fake_stripe, guild, modlog_titles,  # noqa: F401
@@ -128,3 +130,34 @@ def test_a_second_paid_checkout_takes_over_and_is_flagged_for_the_operator(app, 
     row = subscription_row(clean_db)
     assert row["tier"] == "pro" and row["stripe_subscription_id"] == later[1]["data"]["object"]["id"]
     assert "second live Stripe subscription" in caplog.text
+
+
+def _history(runtime, fake_stripe, clock, until: str) -> list:
+    """Every event of a subscription's life up to `until` (past_due | canceled), a minute or more apart."""
+    events = checkout(runtime, fake_stripe, clock)
+    sub_id = events[1]["data"]["object"]["id"]
+    steps = [lambda at: fake_stripe.renew(sub_id, at, paid=False)]
+    if until == "canceled":
+        steps += [lambda at: fake_stripe.renew(sub_id, at, paid=True),
+                  lambda at: fake_stripe.cancel_at_period_end(sub_id, at), lambda at: fake_stripe.end(sub_id, at)]
+    for step in steps:
+        clock.at(clock.now + timedelta(days=1))
+        events += step(clock.epoch)
+    return events
+
+
+@pytest.mark.parametrize("until", ["past_due", "canceled"])
+def test_any_order_of_delivery_ends_in_the_same_state(app, runtime, fake_stripe, clock, guild, clean_db, until):
+    import random
+    import psycopg2
+    events = _history(runtime, fake_stripe, clock, until)
+    client = app.test_client()
+    outcomes = []
+    for seed in range(12):
+        with psycopg2.connect(clean_db) as conn, conn.cursor() as cur:
+            cur.execute("TRUNCATE premium_subscriptions, stripe_events")
+        order = list(events) if seed == 0 else random.Random(seed).sample(events, len(events))
+        deliver_all(client, fake_stripe, order)
+        outcomes.append(state(clean_db))
+    assert outcomes[0]["status"] == until
+    assert all(outcome == outcomes[0] for outcome in outcomes), [o["status"] for o in outcomes]
