@@ -1,5 +1,6 @@
 """What a server owner sees and changes on the dashboard: stats, cases, settings and their change log,
 leaderboard, automod and custom commands, each through the same services the commands use."""
+import time
 from datetime import timedelta
 
 import pytest
@@ -194,3 +195,52 @@ def test_database_down_is_503_json(dash_settings, dash_discord):
         session["sid"] = "a" * 43
     answer = client.get(f"/dashboard/api/settings?guild_id={GUILD}")
     assert answer.status_code == 503 and "database" in answer.get_json()["error"]
+
+
+def test_a_date_range_pages_newest_first_and_a_deleted_case_leaves_the_chart(owner, runtime, clock):
+    from app.moderation.cases import delete_case
+    now = clock()
+    for number in range(1, 7):
+        record(runtime, "warn", MEMBER, OWNER, f"r{number}", now - timedelta(days=10 - number))
+    window = {"since": (now - timedelta(days=8, hours=1)).isoformat(), "until": (now - timedelta(days=4, hours=1)).isoformat()}
+    first = owner.get("/dashboard/api/cases", limit=2, **window).get_json()
+    assert [c["number"] for c in first["cases"]] == [5, 4] and first["next_before"] == 4
+    rest = owner.get("/dashboard/api/cases", limit=2, before=4, **window).get_json()
+    assert [c["number"] for c in rest["cases"]] == [3, 2] and rest["next_before"] is None
+    assert sum(owner.get("/dashboard/api/stats", days=14).get_json()["cases"]["by_type"]["warn"]) == 6
+    with runtime.transaction() as conn:
+        delete_case(conn, GUILD, 6, OWNER, now)
+    assert sum(owner.get("/dashboard/api/stats", days=14).get_json()["cases"]["by_type"]["warn"]) == 5
+    assert 6 not in [c["number"] for c in owner.get("/dashboard/api/cases").get_json()["cases"]]
+
+
+@pytest.mark.parametrize("query", [{"user_id": "1\x00"}, {"type": "warn\x00"}, {"since": "2026-01-01\x00"},
+                                   {"before": "1e9"}, {"limit": "1000"}, {"days": "0"}, {"type": "x" * 100},
+                                   {"moderator_id": "99999999999999999999"}])
+def test_hostile_query_parameters_are_400(owner, query):
+    path = "/dashboard/api/stats" if "days" in query else "/dashboard/api/cases"
+    answer = owner.get(path, **query)
+    assert answer.status_code == 400 and answer.get_json()["error"]
+
+
+def test_discord_failing_is_a_503_not_a_stale_answer(owner, dash_discord, clock, runtime):
+    clock.advance(61)  # the guild list cached at login is now too old to use
+    dash_discord.queue("GET", "/users/@me/guilds", 500, times=10)
+    answer = owner.get("/dashboard/api/settings")
+    assert answer.status_code == 503 and "Discord" in answer.get_json()["error"]
+    dash_discord.reset()
+    dash_discord.rate_limit("GET", "/users/@me/guilds", retry_after=30, times=10)
+    started = time.monotonic()
+    answer = owner.post("/dashboard/api/settings/general", {"command_xp": True})
+    assert answer.status_code == 503 and time.monotonic() - started < 9  # not 30 s of waiting
+    from app import guild_settings
+    with runtime.connection() as conn:
+        assert guild_settings.load_section(conn, GUILD, "general")["command_xp"] is False
+
+
+def test_a_revoked_discord_token_ends_the_session(owner, dash_discord, clock):
+    with dash_discord._lock:
+        dash_discord._oauth_tokens.clear()
+    clock.advance(61)
+    answer = owner.get("/dashboard/api/settings")
+    assert answer.status_code == 401 and "log in again" in answer.get_json()["error"]
