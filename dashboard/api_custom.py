@@ -20,6 +20,11 @@ def _shown(row) -> dict:
             "registered": bool(row.get("command_id")), "state": row.get("state")}
 
 
+def runtime_guild() -> str:
+    from flask import g
+    return g.guild.guild_id
+
+
 def _fields(body: dict) -> dict:
     for key, types in FIELD_TYPES.items():
         if key in body and (not isinstance(body[key], types) or (bool not in types and isinstance(body[key], bool))):
@@ -30,6 +35,8 @@ def _fields(body: dict) -> dict:
         if body.get(key):
             inputs.snowflake(body[key], key)
     _check_option_shapes(body.get("options", []))
+    from app.dashboard_data import ownership
+    ownership.check(runtime().discord, runtime_guild(), body, runtime().clock())
     return {key: body[key] for key in FIELD_TYPES if key in body}
 
 

@@ -28,7 +28,9 @@ def update_section(guild, conn, section):
     from app import guild_settings
     if section not in guild_settings.sections():
         return jsonify(error=f"There is no settings section called {section[:40]!r}."), 404
+    from app.dashboard_data import ownership
     body = inputs.json_object()
+    ownership.check(runtime().discord, guild.guild_id, body, runtime().clock())
     values = guild_settings.update(conn, guild.guild_id, section, body, runtime().clock(), actor_id=guild.user_id,
                                    source="dashboard")
     return jsonify(section=section, values=values)

@@ -244,3 +244,18 @@ def test_a_revoked_discord_token_ends_the_session(owner, dash_discord, clock):
     clock.advance(61)
     answer = owner.get("/dashboard/api/settings")
     assert answer.status_code == 401 and "log in again" in answer.get_json()["error"]
+
+
+def test_ids_from_another_guild_are_refused(owner, dash_discord):
+    from tests.dashboard_support import OTHER_GUILD
+    dash_discord.add_channel(GUILD, CHANNEL, name="mod-log")
+    dash_discord.add_channel(OTHER_GUILD, "889000000000000001", name="elsewhere")
+    assert owner.post("/dashboard/api/settings/modlog", {"channel_id": CHANNEL}).status_code == 200
+    for path, body in [("/dashboard/api/settings/modlog", {"channel_id": "889000000000000001"}),
+                       ("/dashboard/api/settings/ai", {"allowed_channel_ids": ["889000000000000001"]}),
+                       ("/dashboard/api/settings/xp", {"level_roles": [{"level": 2, "role_id": OTHER_GUILD}]}),
+                       ("/dashboard/api/automod/rules/caps", {"exempt_roles": [OTHER_GUILD]}),
+                       ("/dashboard/api/custom", {"name": "x", "template": "y", "allowed_channel_id": "889000000000000001"})]:
+        answer = owner.post(path, body)
+        assert answer.status_code == 400 and "isn't in this server" in answer.get_json()["error"], path
+    assert owner.get("/dashboard/api/settings").get_json()["sections"]["modlog"]["values"]["channel_id"] == CHANNEL

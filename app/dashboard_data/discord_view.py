@@ -91,12 +91,20 @@ def member_count(discord, guild_id, now) -> int | None:
 TEXT_CHANNEL_TYPES = {0: "text", 5: "announcement"}
 
 
+def _all_channels(discord, guild_id, now) -> list:
+    return _cached(("channels", discord.api_base, str(guild_id)), now,
+                   lambda: discord.get(f"/guilds/{guild_id}/channels") or [])
+
+
 def guild_channels(discord, guild_id, now) -> list:
     """The guild's text and announcement channels: id, name, type, category id, in Discord's order."""
-    def fetch():
-        found = discord.get(f"/guilds/{guild_id}/channels") or []
-        return [{"id": str(c["id"]), "name": str(c.get("name") or "")[:100], "type": TEXT_CHANNEL_TYPES[c["type"]],
-                 "parent_id": str(c["parent_id"]) if c.get("parent_id") else None}
-                for c in sorted(found, key=lambda c: (int(c.get("position") or 0), int(c["id"])))
-                if c.get("type") in TEXT_CHANNEL_TYPES]
-    return _cached(("channels", discord.api_base, str(guild_id)), now, fetch)
+    found = _all_channels(discord, guild_id, now)
+    return [{"id": str(c["id"]), "name": str(c.get("name") or "")[:100], "type": TEXT_CHANNEL_TYPES[c["type"]],
+             "parent_id": str(c["parent_id"]) if c.get("parent_id") else None}
+            for c in sorted(found, key=lambda c: (int(c.get("position") or 0), int(c["id"])))
+            if c.get("type") in TEXT_CHANNEL_TYPES]
+
+
+def guild_channel_ids(discord, guild_id, now) -> set:
+    """Every channel of the guild (categories, voice and forums too)."""
+    return {str(c["id"]) for c in _all_channels(discord, guild_id, now)}
