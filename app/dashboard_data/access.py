@@ -92,7 +92,7 @@ def check(runtime, conn, session, guild_id: str, now, *, write: bool, manager_on
     if entry is None:
         raise DashboardError(403, "You are not a member of that server (or Discord hasn't told us yet).")
     try:
-        present = guild_id in discord_view.bot_guild_ids(runtime.discord, now)
+        present = guild_id in discord_view.bot_in(runtime.discord, [guild_id], now)
     except DiscordError as error:
         raise _discord_failed(error) from None
     if not present:
@@ -111,26 +111,30 @@ def check(runtime, conn, session, guild_id: str, now, *, write: bool, manager_on
     return GuildAccess(guild_id, user_id, level, False, entry["name"], entry.get("icon"))
 
 
+def _granted_candidates(conn, guilds) -> list:
+    """The user's guilds they don't manage where some role was granted access."""
+    others = [int(g["id"]) for g in guilds if not is_manager(g)]
+    if not others:
+        return []
+    return [str(r["guild_id"]) for r in db.all_rows(conn, "dashboard.guilds_with_grants", {"guild_ids": others})]
+
+
 def listed_guilds(runtime, conn, session, now) -> list:
     """The guilds the dashboard offers this user: managed or granted, with the bot in them."""
     guilds = user_guilds(runtime, conn, session, now)
+    with_grants = set(_granted_candidates(conn, guilds))
     try:
-        bot_in = discord_view.bot_guild_ids(runtime.discord, now)
+        bot_in = discord_view.bot_in(runtime.discord, [g["id"] for g in guilds if is_manager(g)] + sorted(with_grants),
+                                     now)
     except DiscordError as error:
         raise _discord_failed(error) from None
-    shown = [g for g in guilds if g["id"] in bot_in]
-    others = [g for g in shown if not is_manager(g)]
-    with_grants = {str(r["guild_id"]) for r in db.all_rows(
-        conn, "dashboard.guilds_with_grants", {"guild_ids": [int(g["id"]) for g in others]})} if others else set()
     listed = []
-    for guild in shown:
+    for guild in (g for g in guilds if g["id"] in bot_in):
         if is_manager(guild):
             level = WRITE
-        elif guild["id"] in with_grants:
+        else:
             roles = _member_roles(runtime, conn, guild["id"], session["user_id"], now, False)
             level = granted_level(grants(conn, guild["id"]), roles)
-        else:
-            level = None
         if level:
             listed.append({**guild, "access": level, "manager": is_manager(guild)})
     return listed
