@@ -5,6 +5,7 @@ and alone change who else may; roles a manager granted read, or read and write (
 write the user's guilds and roles are read from Discord again, so leaving a server or losing a role ends
 access at once for writes and within a minute for reads.
 """
+import json
 from dataclasses import dataclass
 
 from app import db
@@ -141,7 +142,8 @@ def listed_guilds(runtime, conn, session, now) -> list:
 
 
 def replace_grants(conn, guild_id, wanted: list, granted_by, now, known_role_ids: set) -> list:
-    """Set the guild's grants to `wanted` ([{role_id, level}]); DashboardError 400 for a bad list."""
+    """Set the guild's grants to `wanted` ([{role_id, level}]); DashboardError 400 for a bad list. Each role
+    whose level changed goes into the change log (section "access", key "role:<id>")."""
     if not isinstance(wanted, list) or len(wanted) > MAX_GRANTS:
         raise DashboardError(400, f"grants must be a list of at most {MAX_GRANTS} roles.")
     clean = {}
@@ -158,8 +160,15 @@ def replace_grants(conn, guild_id, wanted: list, granted_by, now, known_role_ids
         if role_id not in known_role_ids:
             raise DashboardError(400, f"There is no role {role_id} in this server.")
         clean[role_id] = level
+    before = {g["role_id"]: g["level"] for g in grants(conn, guild_id)}
     db.run(conn, "dashboard.clear_grants", {"guild_id": int(guild_id)})
     for role_id, level in clean.items():
         db.run(conn, "dashboard.add_grant", {"guild_id": int(guild_id), "role_id": int(role_id), "level": level,
                                              "granted_by": int(granted_by), "now": now})
+    for role_id in sorted(set(before) | set(clean), key=int):
+        if before.get(role_id) != clean.get(role_id):
+            db.run(conn, "settings.log_change", {
+                "guild_id": int(guild_id), "section": "access", "key": f"role:{role_id}",
+                "old_value": json.dumps(before.get(role_id)), "new_value": json.dumps(clean.get(role_id)),
+                "actor_id": int(granted_by), "source": "dashboard", "now": now})
     return grants(conn, guild_id)
