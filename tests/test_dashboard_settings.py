@@ -70,3 +70,11 @@ def test_ids_from_another_guild_are_refused(owner, dash_discord):
         answer = owner.post(path, body)
         assert answer.status_code == 400 and "isn't in this server" in answer.get_json()["error"], path
     assert owner.get("/dashboard/api/settings").get_json()["sections"]["modlog"]["values"]["channel_id"] == CHANNEL
+
+
+def test_a_deeply_nested_body_is_400_not_a_crash(owner):
+    url = f"/dashboard/api/settings/general?guild_id={GUILD}"
+    for data in ("[" * 30000 + "]" * 30000, '{"a":' * 10000 + "1" + "}" * 10000, '{"language": ' + "[" * 50 + "]" * 50 + "}"):
+        answer = owner.client.post(url, data=data, content_type="application/json",
+                                   headers={"X-CSRF-Token": owner.csrf})
+        assert answer.status_code == 400 and answer.get_json()["error"]
