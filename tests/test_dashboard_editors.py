@@ -44,3 +44,23 @@ def test_pickers_list_roles_and_text_channels(owner, dash_discord):
     assert [r["name"] for r in roles] == ["Mods", "Readers", "Editors"]
     assert owner.get("/dashboard/api/channels").get_json()["channels"] == [
         {"id": CHANNEL, "name": "general", "type": "text", "parent_id": None}]
+
+
+def test_hostile_custom_command_bodies_are_400(owner):
+    for body in [{"name": "x", "template": "y", "options": [{"name": "a", "type": 3, "description": "d", "choices": 5}]},
+                 {"name": "x", "template": "y", "options": [{"name": "a", "type": [3], "description": "d"}]},
+                 {"name": "x", "template": "y", "options": "a:string"},
+                 {"name": "x", "template": "y", "options": [{"name": "a", "type": 99, "description": "d"}]},
+                 {"name": "x" * 40, "template": "y"}, {"name": "Bad Name", "template": "y"},
+                 {"name": "x", "template": "{{ 'a' * 10**9 }}"}, {"name": "x", "template": "{% macro m() %}{% endmacro %}"},
+                 {"name": "x", "template": 5}, {"name": "x", "template": "y", "cooldown_seconds": -1},
+                 {"name": "x", "template": "y", "cooldown_seconds": True}, {"name": "x", "template": "y", "extra": 1}]:
+        answer = owner.post("/dashboard/api/custom", body)
+        assert answer.status_code == 400 and answer.get_json()["error"], body
+    assert owner.get("/dashboard/api/custom").get_json()["commands"] == []
+    typed = owner.post("/dashboard/api/custom", {"name": "pick", "template": "You chose {{ args.colour }}", "options": [
+        {"name": "colour", "type": 3, "description": "Which", "required": True,
+         "choices": [{"name": "Red", "value": "red"}, {"name": "Blue", "value": "blue"}]}]})
+    assert typed.status_code == 201
+    registered = owner.get("/dashboard/api/custom").get_json()["commands"][0]
+    assert registered["options"][0]["choices"][1] == {"name": "Blue", "value": "blue"}
