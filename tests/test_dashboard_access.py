@@ -8,7 +8,7 @@ from tests.dashboard_support import (  # noqa: F401  (fixtures)
 READS = [("GET", "/dashboard/api/stats", None), ("GET", "/dashboard/api/cases", None),
          ("GET", "/dashboard/api/cases/1", None), ("GET", "/dashboard/api/settings", None),
          ("GET", "/dashboard/api/leaderboard", None), ("GET", "/dashboard/api/changes", None),
-         ("GET", "/dashboard/api/rep", None), ("GET", "/dashboard/api/roles", None),
+         ("GET", "/dashboard/api/rep", None), ("GET", "/dashboard/api/ai", None), ("GET", "/dashboard/api/roles", None),
          ("GET", "/dashboard/api/channels", None), ("GET", "/dashboard/api/automod", None),
          ("GET", "/dashboard/api/custom", None), ("POST", "/dashboard/api/automod/test", {"text": "hello"}),
          ("POST", "/dashboard/api/custom/preview", {"template": "Hi {{ user.name }}"})]

@@ -144,3 +144,13 @@ def test_a_revoked_discord_token_ends_the_session(owner, dash_discord, clock):
     clock.advance(61)
     answer = owner.get("/dashboard/api/settings")
     assert answer.status_code == 401 and "log in again" in answer.get_json()["error"]
+
+
+def test_the_ai_tab_shows_answers_and_tokens_per_day_and_the_limits(owner, runtime, clock):
+    from app.ai import usage
+    with runtime.transaction() as conn:
+        usage.claim(conn, GUILD, MEMBER, clock())
+        usage.add_tokens(conn, GUILD, clock().date(), 321)
+    ai = owner.get("/dashboard/api/ai", days=3).get_json()
+    assert ai["answers"] == [0, 0, 1] and ai["tokens"] == [0, 0, 321] and ai["configured"] is False
+    assert ai["limits"]["answers_per_day"] >= 1
