@@ -58,6 +58,8 @@ def set_rule(guild, conn, rule_type):
     for key in ("exempt_roles", "exempt_channels"):
         if any(not isinstance(v, str) for v in body.get(key, [])):
             raise inputs.BadInput(f"{key} must be a list of ids (strings).")
+    from app.dashboard_data import ownership
+    ownership.check(runtime().discord, guild.guild_id, body, runtime().clock())
     rule = load_rule(conn, guild.guild_id, rule_type)
     rule.update({k: v for k, v in body.items() if k != "config"})
     rule["config"] = {**rule["config"], **body.get("config", {})}

@@ -81,3 +81,14 @@ def channels(guild, conn):
     except DiscordError:
         raise DashboardError(503, "Discord didn't list this server's channels; try again.") from None
     return jsonify(channels=found)
+
+
+@bp.get("/ai")
+@guild_access(write=False)
+def ai_usage(guild, conn):
+    """The AI tab: whether an AI provider is configured, answers and tokens per day, the tier's limits (its
+    settings are the "ai" section of /settings)."""
+    from app.dashboard_data import ai_usage as usage
+    days = inputs.integer(request.args.get("days"), "days", 30, 1, 90)
+    rt = runtime()
+    return jsonify(usage.overview(conn, guild.guild_id, rt.clock(), days, bool(rt.settings.get("AI_API_BASE"))))

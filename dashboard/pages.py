@@ -15,6 +15,9 @@ def without_slash():
 
 @bp.get("/dashboard/")
 def index():
+    if not (STATIC / "index.html").is_file():  # a checkout without the front end
+        return ("<!doctype html><title>StatusSync</title><p>The dashboard's front end (dashboard/static/) "
+                "isn't installed here.</p>", 404, {"Content-Type": "text/html; charset=utf-8"})
     response = send_from_directory(STATIC, "index.html", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -117,3 +117,38 @@ def test_the_guild_list_shows_managed_guilds_with_the_bot(dash_app, dash_discord
     log_in(client, dash_discord, OWNER)
     guilds = client.get("/dashboard/api/guilds").get_json()["guilds"]
     assert [(g["id"], g["access"], g["manager"]) for g in guilds] == [(GUILD, "write", True)]
+
+
+def test_behind_https_the_cookie_is_secure(dash_settings, dash_discord):
+    from app import create_app
+    app = create_app({**dash_settings, "PUBLIC_URL": "https://bot.example.com"})
+    client = app.test_client()
+    start = client.get("/dashboard/auth/login", base_url="https://bot.example.com")
+    assert "redirect_uri=https%3A%2F%2Fbot.example.com%2Fdashboard%2Fauth%2Fcallback" in start.headers["Location"]
+    back = urlsplit(authorize(dash_discord, start.headers["Location"], OWNER))
+    finished = client.get(back.path + "?" + back.query, base_url="https://bot.example.com")
+    assert finished.status_code == 302 and "; Secure" in finished.headers["Set-Cookie"]
+
+
+def test_the_authorize_page_refuses_an_unknown_application(dash_discord):
+    import requests
+    page = requests.get(dash_discord.web_url + "/oauth2/authorize", params={
+        "client_id": "1", "response_type": "code", "scope": "identify guilds",
+        "redirect_uri": "http://localhost/dashboard/auth/callback", "state": "s"}, timeout=5)
+    assert page.status_code == 400 and "Unknown application" in page.text
+
+
+def test_a_code_works_once(dash_app, dash_discord):
+    client = dash_app.test_client()
+    start = client.get("/dashboard/auth/login")
+    back = urlsplit(authorize(dash_discord, start.headers["Location"], OWNER))
+    assert client.get(back.path + "?" + back.query).status_code == 302
+    again = dash_app.test_client()
+    again.get("/dashboard/auth/login")
+    with again.session_transaction() as session:  # the same state as the first login, replayed
+        state = parse_qs(back.query)["state"][0]
+        session[f"_state_discord_{state}"] = {"data": {"redirect_uri": "http://localhost/dashboard/auth/callback",
+                                                        "url": "x", "state": state}, "exp": 9e12}
+    answer = again.get(back.path + "?" + back.query)
+    assert answer.status_code == 400 and "refused" in answer.get_data(as_text=True)
+    assert again.get("/dashboard/auth/user").status_code == 401

@@ -17,7 +17,8 @@ def _case(row) -> dict:
 def search(conn, guild_id, *, user_id=None, moderator_id=None, action=None, since=None, until=None, before=None,
            limit=25) -> dict:
     """{cases, next_before}: next_before is the `before` of the next page, None on the last."""
-    rows = db.all_rows(conn, "dashboard.search_cases", {
+    query = "dashboard.search_cases_by_time" if since or until else "dashboard.search_cases"
+    rows = db.all_rows(conn, query, {
         "guild_id": int(guild_id), "user_id": user_id, "moderator_id": moderator_id, "action": action,
         "since": since, "until": until, "before": before, "limit": limit + 1})
     page = rows[:limit]
