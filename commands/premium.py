@@ -14,7 +14,7 @@ def _date(iso) -> str:
 
 def _usage_line(name, used, allowed) -> str:
     from app.premium.tiers import LIMITS
-    return f"**{LIMITS[name]}**: {allowed}" if used is None else f"**{LIMITS[name]}**: {used} of {allowed}"
+    return f"**{LIMITS[name]}**: up to {allowed:,}" if used is None else f"**{LIMITS[name]}**: {used:,} of {allowed:,}"
 
 
 @premium
@@ -32,8 +32,8 @@ def show_premium(ctx):
     lines += ["", "**Usage**"] + [_usage_line(name, *pair) for name, pair in used.items()]
     offers = [t for t in tiers.TIERS.values() if t.name != "free" and t.name != status["tier"]]
     lines += ["", "**Tiers**"] + [f"{t.title} ({t.price}): {t.custom_commands} custom commands, "
-                                  f"{t.automod_words} bad words, {t.backups} backups, "
-                                  f"{t.ai_answers_per_day} AI answers a day" for t in offers]
+                                  f"{t.automod_words:,} bad words, {t.backups} backups, "
+                                  f"{t.ai_answers_per_day:,} AI answers a day" for t in offers]
     url = billing.premium_page(ctx.runtime.settings, ctx.guild_id)
     label = "Manage premium" if status["tier"] != "free" else "Upgrade"
     return ctx.reply(embeds=[embed(f"StatusSync premium · {status['title']}", "\n".join(lines))],

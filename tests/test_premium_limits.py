@@ -86,7 +86,8 @@ def test_premium_shows_the_tier_usage_and_the_upgrade_link(app, discord, runtime
     assert answer["data"]["flags"] & 64
     shown = reply_text(answer)
     assert "**Tier**: Free" in shown and "**custom commands**: 1 of 10" in shown
-    assert "**automod bad words**: 0 of 1000" in shown and "**AI answers a day**: 0 of 25" in shown
+    assert "**automod bad words**: 0 of 1,000" in shown and "**AI answers a day**: 0 of 25" in shown
+    assert "**stored backups**: " in shown
     assert "Pro ($9.99 / month)" in shown
     [button] = answer["data"]["components"][0]["components"]
     assert button["style"] == 5 and button["label"] == "Upgrade"
