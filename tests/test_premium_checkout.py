@@ -123,3 +123,10 @@ def test_a_second_click_gets_the_same_checkout_page(runtime, fake_stripe, clock,
     assert other["id"] != first["id"]
     clock.at(clock.now + timedelta(minutes=11))
     assert billing.start_checkout(runtime, GUILD, "pro", user_id="840000000000000004")["id"] != first["id"]
+
+
+def test_the_api_base_may_name_v1_or_end_in_a_slash(runtime, fake_stripe):
+    for base in (fake_stripe.base_url + "/", fake_stripe.base_url + "/v1", fake_stripe.base_url + "/v1/"):
+        runtime.settings["STRIPE_API_BASE"] = base
+        assert billing.start_checkout(runtime, GUILD, "pro", user_id=base[-3:])["url"]
+    assert {path for _, path, _ in fake_stripe.requests} == {"/v1/checkout/sessions"}

@@ -46,7 +46,7 @@ def client(settings: dict):
     key = settings.get("STRIPE_SECRET_KEY")
     if not key:
         raise PremiumNotConfigured("premium checkout is not configured here (STRIPE_SECRET_KEY is unset)")
-    base = settings.get("STRIPE_API_BASE")
+    base = (settings.get("STRIPE_API_BASE") or "").rstrip("/").removesuffix("/v1") or None  # the SDK adds /v1
     with _lock:
         if (key, base) not in _clients:
             import stripe
