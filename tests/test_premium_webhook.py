@@ -142,3 +142,10 @@ def test_nul_bytes_in_a_signed_event_are_refused_or_ignored_never_a_500(app, fak
     if answer.status_code == 200:
         row = subscription_row(clean_db)
         assert row is None or row["stripe_customer_id"] is None
+
+
+def test_a_body_past_the_size_limit_is_a_413_before_any_work(app, fake_stripe, clean_db):
+    body = b'{"id": "evt_big", "pad": "' + b"x" * (5 * 1024 * 1024) + b'"}'
+    answer = app.test_client().post(WEBHOOK, data=body, headers={"Stripe-Signature": sign(body, fake_stripe.webhook_secret)})
+    assert answer.status_code == 413 and answer.is_json
+    assert query(clean_db, "SELECT count(*) FROM stripe_events") == [(0,)]
