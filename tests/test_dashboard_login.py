@@ -152,3 +152,17 @@ def test_a_code_works_once(dash_app, dash_discord):
     answer = again.get(back.path + "?" + back.query)
     assert answer.status_code == 400 and "refused" in answer.get_data(as_text=True)
     assert again.get("/dashboard/auth/user").status_code == 401
+
+
+def test_under_a_stage_prefix_the_cookie_and_redirects_keep_it(dash_settings, dash_discord):
+    """On API Gateway's own URL every path starts with the stage (/production): PUBLIC_URL says so."""
+    from app import create_app
+    app = create_app({**dash_settings, "PUBLIC_URL": "http://localhost/production"})
+    client = app.test_client()
+    start = client.get("/dashboard/auth/login", environ_overrides={"SCRIPT_NAME": "/production"})
+    assert "redirect_uri=http%3A%2F%2Flocalhost%2Fproduction%2Fdashboard%2Fauth%2Fcallback" in start.headers["Location"]
+    back = urlsplit(authorize(dash_discord, start.headers["Location"], OWNER))
+    path = back.path[len("/production"):]
+    finished = client.get(path + "?" + back.query, environ_overrides={"SCRIPT_NAME": "/production"})
+    assert finished.status_code == 302 and finished.headers["Location"] == "/production/dashboard/"
+    assert "Path=/production/dashboard" in finished.headers["Set-Cookie"]
