@@ -25,6 +25,7 @@ def _push(guild_id, conn):
     """Discord's AutoMod brought in line after the commit; what happened, in a moderator's words."""
     from app.automod.push import push_native_rules
     from app.automod.store import load_rules
+    from app.deadlines import DeadlineExceeded
     from app.discord.errors import DiscordError
     rules = load_rules(conn, guild_id)
     conn.commit()  # saved before Discord is asked; no transaction open while it answers
@@ -34,6 +35,9 @@ def _push(guild_id, conn):
     except DiscordError as error:
         return {"pushed": False, "lines": [f"Saved; Discord's AutoMod wasn't updated: {error.explain()} "
                                            "The scan still enforces every rule."]}
+    except DeadlineExceeded:
+        return {"pushed": False, "lines": ["Saved; Discord is slow, so its AutoMod wasn't fully updated. The scan "
+                                           "still enforces every rule; run /automod sync later."]}
     return {"pushed": True, "lines": outcome.lines()}
 
 

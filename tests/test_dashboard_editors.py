@@ -64,3 +64,13 @@ def test_hostile_custom_command_bodies_are_400(owner):
     assert typed.status_code == 201
     registered = owner.get("/dashboard/api/custom").get_json()["commands"][0]
     assert registered["options"][0]["choices"][1] == {"name": "Blue", "value": "blue"}
+
+
+def test_an_automod_save_stands_when_discords_automod_refuses(owner, dash_discord):
+    dash_discord.queue("GET", r"/guilds/\d+/auto-moderation/rules", 500, times=10)
+    saved = owner.post("/dashboard/api/automod/lists/words", {"add": ["badword"]})
+    assert saved.status_code == 200 and saved.get_json()["discord"]["pushed"] is False
+    assert "scan still enforces" in saved.get_json()["discord"]["lines"][0]
+    dash_discord.reset()
+    rules = {r["type"]: r for r in owner.get("/dashboard/api/automod").get_json()["rules"]}
+    assert rules["bad_words"]["config"]["words"] == ["badword"]
