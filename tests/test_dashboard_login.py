@@ -166,3 +166,12 @@ def test_under_a_stage_prefix_the_cookie_and_redirects_keep_it(dash_settings, da
     finished = client.get(path + "?" + back.query, environ_overrides={"SCRIPT_NAME": "/production"})
     assert finished.status_code == 302 and finished.headers["Location"] == "/production/dashboard/"
     assert "Path=/production/dashboard" in finished.headers["Set-Cookie"]
+
+
+def test_the_authorize_page_offers_the_signed_in_user_first_and_escapes_names(dash_app, dash_discord):
+    import requests
+    dash_discord.add_user("857000000000000001", username="<b>bold</b>")
+    dash_discord.sign_in_web(MEMBER)
+    start = dash_app.test_client().get("/dashboard/auth/login")
+    page = requests.get(start.headers["Location"], timeout=5).text
+    assert f'<option value="{MEMBER}" selected>' in page and "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>" not in page
