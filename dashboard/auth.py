@@ -102,6 +102,9 @@ def _start_session(token):
     rt = runtime()
     if not isinstance(token, dict) or not isinstance(token.get("access_token"), str):
         return page(503, "Discord didn't answer", "Discord's answer to the login was not usable; try again.")
+    if "guilds" not in str(token.get("scope") or SCOPES).split():
+        return page(400, "Servers not shared", "StatusSync needs to see which servers you are in to show their "
+                                               "dashboards. Log in again and keep the servers permission.")
     try:
         user = discord_view.current_user(rt.discord, token["access_token"])
     except DiscordError:

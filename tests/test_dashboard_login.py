@@ -175,3 +175,13 @@ def test_the_authorize_page_offers_the_signed_in_user_first_and_escapes_names(da
     start = dash_app.test_client().get("/dashboard/auth/login")
     page = requests.get(start.headers["Location"], timeout=5).text
     assert f'<option value="{MEMBER}" selected>' in page and "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>" not in page
+
+
+def test_a_login_without_the_guilds_scope_says_what_is_missing(dash_app, dash_discord):
+    client = dash_app.test_client()
+    start = client.get("/dashboard/auth/login")
+    narrowed = start.headers["Location"].replace("scope=identify+guilds", "scope=identify")
+    back = urlsplit(authorize(dash_discord, narrowed, OWNER))
+    answer = client.get(back.path + "?" + back.query)
+    assert answer.status_code == 400 and "which servers you are in" in answer.get_data(as_text=True)
+    assert client.get("/dashboard/auth/user").status_code == 401

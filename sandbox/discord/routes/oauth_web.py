@@ -70,7 +70,7 @@ def authorize_decision(fake, request):
         if user is None or user.get("bot"):
             return _page(400, "Invalid OAuth2 request", "<p>Choose who logs in.</p>")
         code, access = secrets.token_urlsafe(16), "oauth-" + secrets.token_urlsafe(24)
-        fake._oauth_tokens[access] = {"user": user, "guilds": None, "live": True}
+        fake._oauth_tokens[access] = {"user": user, "guilds": None, "live": True, "scope": params.get("scope")}
         fake._oauth_codes[code] = access
         back = {"code": code, **back}
     separator = "&" if "?" in params["redirect_uri"] else "?"
