@@ -68,7 +68,7 @@ def set_rule(guild, conn, rule_type):
     rule.update({k: v for k, v in body.items() if k != "config"})
     rule["config"] = {**rule["config"], **body.get("config", {})}
     try:
-        saved = save_rule(conn, guild.guild_id, rule, runtime().clock())
+        saved = save_rule(conn, guild.guild_id, rule, runtime().clock(), actor_id=guild.user_id, source="dashboard")
     except RuleError as error:
         raise inputs.BadInput(f"Not saved: {error}.") from None
     return jsonify(rule=saved, discord=_push(guild.guild_id, conn))
@@ -90,9 +90,11 @@ def change_list(guild, conn, list_key):
     refused, missing = [], []
     try:
         if changes["remove"]:
-            _, missing = service.remove_items(conn, guild.guild_id, list_key, changes["remove"], now)
+            _, missing = service.remove_items(conn, guild.guild_id, list_key, changes["remove"], now,
+                                              actor_id=guild.user_id, source="dashboard")
         if changes["add"]:
-            _, refused = service.add_items(conn, guild.guild_id, list_key, changes["add"], now)
+            _, refused = service.add_items(conn, guild.guild_id, list_key, changes["add"], now,
+                                           actor_id=guild.user_id, source="dashboard")
     except RuleError as error:
         raise inputs.BadInput(f"Not saved: {error}.") from None
     return jsonify(items=service.list_items(conn, guild.guild_id, list_key), missing=missing,
