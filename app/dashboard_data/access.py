@@ -120,7 +120,8 @@ def _granted_candidates(conn, guilds) -> list:
 
 
 def listed_guilds(runtime, conn, session, now) -> list:
-    """The guilds the dashboard offers this user: managed or granted, with the bot in them."""
+    """The guilds the dashboard offers this user: managed or granted, with the bot in them (access read or
+    write); managed ones without the bot come first with access None (the page offers to invite it)."""
     guilds = user_guilds(runtime, conn, session, now)
     with_grants = set(_granted_candidates(conn, guilds))
     try:
@@ -128,7 +129,7 @@ def listed_guilds(runtime, conn, session, now) -> list:
                                      now)
     except DiscordError as error:
         raise _discord_failed(error) from None
-    listed = []
+    listed = [{**g, "access": None, "manager": True} for g in guilds if is_manager(g) and g["id"] not in bot_in]
     for guild in (g for g in guilds if g["id"] in bot_in):
         if is_manager(guild):
             level = WRITE
