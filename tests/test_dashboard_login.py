@@ -1,6 +1,8 @@
 """Logging in to the dashboard with Discord OAuth2 through the fake Discord's authorize page."""
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from tests.dashboard_support import (  # noqa: F401  (fixtures)
     CLIENT_ID, GUILD, MEMBER, OWNER, authorize, clock, dash_app, dash_discord, dash_settings, log_in)
 
@@ -185,3 +187,25 @@ def test_a_login_without_the_guilds_scope_says_what_is_missing(dash_app, dash_di
     answer = client.get(back.path + "?" + back.query)
     assert answer.status_code == 400 and "which servers you are in" in answer.get_data(as_text=True)
     assert client.get("/dashboard/auth/user").status_code == 401
+
+
+@pytest.mark.parametrize("status", [500, 429, 400])
+def test_discord_failing_the_token_exchange_gives_a_page_not_a_crash(dash_app, dash_discord, status):
+    client = dash_app.test_client()
+    start = client.get("/dashboard/auth/login")
+    back = urlsplit(authorize(dash_discord, start.headers["Location"], OWNER))
+    dash_discord.queue("POST", "/oauth2/token", status, {"error": "invalid_grant"} if status == 400 else None)
+    answer = client.get(back.path + "?" + back.query)
+    assert answer.status_code in (400, 503) and answer.mimetype == "text/html"
+    assert "Discord" in answer.get_data(as_text=True) and "Traceback" not in answer.get_data(as_text=True)
+    assert client.get("/dashboard/auth/user").status_code == 401
+
+
+def test_discord_unreachable_during_login_gives_a_page(dash_settings, dash_discord):
+    from app import create_app
+    app = create_app({**dash_settings, "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10"})
+    client = app.test_client()
+    start = client.get("/dashboard/auth/login")
+    back = urlsplit(authorize(dash_discord, start.headers["Location"], OWNER))
+    answer = client.get(back.path + "?" + back.query)
+    assert answer.status_code == 503 and "didn&#x27;t answer" in answer.get_data(as_text=True)
