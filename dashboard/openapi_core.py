@@ -16,7 +16,10 @@ SCHEMAS = {
                  "csrf_token": STRING, "expires_at": TIME}),
     "Guild": obj({"id": SNOWFLAKE, "name": STRING, "icon_url": NULLABLE_STRING,
                   "access": {"enum": ["read", "write"]}, "manager": {"type": "boolean"}}),
-    "Guilds": obj({"guilds": {"type": "array", "items": ref("Guild")}}),
+    "Guilds": obj({"guilds": {"type": "array", "items": ref("Guild")},
+                   "invitable": {"type": "array", "description": "guilds you manage without the bot",
+                                 "items": obj({"id": SNOWFLAKE, "name": STRING, "icon_url": NULLABLE_STRING,
+                                               "invite_url": STRING})}}),
     "Stats": obj({
         "guild_id": SNOWFLAKE, "days": {"type": "array", "items": {"type": "string", "format": "date"}},
         "members": {"type": ["integer", "null"], "description": "Discord's approximate member count"},

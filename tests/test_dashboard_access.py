@@ -194,3 +194,18 @@ def test_a_bot_in_many_guilds_is_asked_about_each_guild(dash_app, dash_discord):
     assert [g["id"] for g in owner.get("/dashboard/api/guilds", guild=None).get_json()["guilds"]] == [GUILD]
     assert owner.get("/dashboard/api/settings").status_code == 200
     assert dash_discord.find("GET", f"/guilds/{GUILD}")  # asked about the one guild, not 201 pages' worth
+
+
+def test_managed_guilds_without_the_bot_come_with_an_invite_link(dash_app, dash_discord):
+    from urllib.parse import parse_qs, urlsplit
+    dash_discord.add_guild("815000000000000001", OWNER, name="Bare")
+    with dash_discord._lock:
+        del dash_discord._guilds["815000000000000001"]["members"][dash_discord.application_id]
+    listed = api_as(dash_app, dash_discord, OWNER).get("/dashboard/api/guilds", guild=None).get_json()
+    [bare] = listed["invitable"]
+    invite = urlsplit(bare["invite_url"])
+    asked = parse_qs(invite.query)
+    assert bare["id"] == "815000000000000001" and f"{invite.scheme}://{invite.netloc}" == dash_discord.web_url
+    assert asked["guild_id"] == ["815000000000000001"] and asked["scope"] == ["bot applications.commands"]
+    assert int(asked["permissions"][0]) & (1 << 2) and int(asked["permissions"][0]) & (1 << 40)  # ban, timeout
+    assert "815000000000000001" not in [g["id"] for g in listed["guilds"]]

@@ -1,6 +1,6 @@
 """The automod and custom command editors and the pickers, through the services /automod and /cc use."""
 from tests.dashboard_support import (  # noqa: F401  (fixtures)
-    GUILD, clock, dash_app, dash_discord, dash_settings, owner)
+    GUILD, OWNER, clock, dash_app, dash_discord, dash_settings, owner)
 
 CHANNEL = "880000000000000001"
 
@@ -64,3 +64,28 @@ def test_hostile_custom_command_bodies_are_400(owner):
     assert typed.status_code == 201
     registered = owner.get("/dashboard/api/custom").get_json()["commands"][0]
     assert registered["options"][0]["choices"][1] == {"name": "Blue", "value": "blue"}
+
+
+def test_an_automod_save_stands_when_discords_automod_refuses(owner, dash_discord):
+    dash_discord.queue("GET", r"/guilds/\d+/auto-moderation/rules", 500, times=10)
+    saved = owner.post("/dashboard/api/automod/lists/words", {"add": ["badword"]})
+    assert saved.status_code == 200 and saved.get_json()["discord"]["pushed"] is False
+    assert "scan still enforces" in saved.get_json()["discord"]["lines"][0]
+    dash_discord.reset()
+    rules = {r["type"]: r for r in owner.get("/dashboard/api/automod").get_json()["rules"]}
+    assert rules["bad_words"]["config"]["words"] == ["badword"]
+
+
+def test_automod_changes_from_the_dashboard_and_from_automod_are_in_the_change_log(owner, dash_app, signing_key):
+    from tests import interactions as ix
+    owner.post("/dashboard/api/automod/rules/caps", {"enabled": True, "threshold": 80})
+    owner.post("/dashboard/api/automod/lists/words", {"add": ["badword", "worse"]})
+    discord = ix.DiscordSide(dash_app.test_client(), signing_key)
+    discord.command("automod", [ix.sub("words", ix.sub("remove", ix.opt("items", "worse")))],
+                    permissions=ix.MANAGE_GUILD)
+    changes = owner.get("/dashboard/api/changes", section="automod").get_json()["changes"]
+    seen = [(c["key"], c["old"], c["new"], c["source"], c["actor_id"]) for c in changes]
+    assert seen[0] == ("bad_words.config.words", {"removed": ["worse"]}, {"added": []}, "command", ix.MOD_ID)
+    assert ("bad_words.config.words", {"removed": []}, {"added": ["badword", "worse"]}, "dashboard", OWNER) in seen
+    assert ("caps.threshold", 70, 80, "dashboard", OWNER) in seen and ("caps.enabled", False, True, "dashboard",
+                                                                        OWNER) in seen

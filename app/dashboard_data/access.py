@@ -5,7 +5,6 @@ and alone change who else may; roles a manager granted read, or read and write (
 write the user's guilds and roles are read from Discord again, so leaving a server or losing a role ends
 access at once for writes and within a minute for reads.
 """
-import json
 from dataclasses import dataclass
 
 from app import db
@@ -121,7 +120,8 @@ def _granted_candidates(conn, guilds) -> list:
 
 
 def listed_guilds(runtime, conn, session, now) -> list:
-    """The guilds the dashboard offers this user: managed or granted, with the bot in them."""
+    """The guilds the dashboard offers this user: managed or granted, with the bot in them (access read or
+    write); managed ones without the bot come first with access None (the page offers to invite it)."""
     guilds = user_guilds(runtime, conn, session, now)
     with_grants = set(_granted_candidates(conn, guilds))
     try:
@@ -129,7 +129,7 @@ def listed_guilds(runtime, conn, session, now) -> list:
                                      now)
     except DiscordError as error:
         raise _discord_failed(error) from None
-    listed = []
+    listed = [{**g, "access": None, "manager": True} for g in guilds if is_manager(g) and g["id"] not in bot_in]
     for guild in (g for g in guilds if g["id"] in bot_in):
         if is_manager(guild):
             level = WRITE
@@ -165,10 +165,9 @@ def replace_grants(conn, guild_id, wanted: list, granted_by, now, known_role_ids
     for role_id, level in clean.items():
         db.run(conn, "dashboard.add_grant", {"guild_id": int(guild_id), "role_id": int(role_id), "level": level,
                                              "granted_by": int(granted_by), "now": now})
+    from app.guild_settings import log_change
     for role_id in sorted(set(before) | set(clean), key=int):
         if before.get(role_id) != clean.get(role_id):
-            db.run(conn, "settings.log_change", {
-                "guild_id": int(guild_id), "section": "access", "key": f"role:{role_id}",
-                "old_value": json.dumps(before.get(role_id)), "new_value": json.dumps(clean.get(role_id)),
-                "actor_id": int(granted_by), "source": "dashboard", "now": now})
+            log_change(conn, guild_id, "access", f"role:{role_id}", before.get(role_id), clean.get(role_id),
+                       actor_id=granted_by, source="dashboard", now=now)
     return grants(conn, guild_id)
