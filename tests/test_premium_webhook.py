@@ -31,7 +31,8 @@ def test_a_forged_or_stale_signature_is_refused_and_nothing_recorded(app, runtim
     assert subscription_row(clean_db) is None
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'{"id": "evt_x"}', b'"text"'])
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'{"id": "evt_x"}', b'"text"', b'{"id": "evt_x", '
+                                  b'"type": "invoice.paid", "created": 1099511627775, "data": {"object": {}}}'])
 def test_a_signed_body_that_is_not_an_event_is_a_400(app, fake_stripe, clean_db, body):
     answer = app.test_client().post(WEBHOOK, data=body, headers={"Stripe-Signature": sign(
         body, fake_stripe.webhook_secret)})

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .. import db, deadlines, outbox
 from . import handlers, invoices, notices, tiers
-from .state import STRIPE_ID
+from .state import LATEST_EPOCH, STRIPE_ID, moment
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def check_shape(event) -> dict:
     ok = (isinstance(event, dict) and isinstance(event.get("id"), str) and STRIPE_ID.fullmatch(event["id"])
           and isinstance(event.get("type"), str) and EVENT_TYPE.fullmatch(event["type"])
           and isinstance(event.get("created"), int)
-          and not isinstance(event["created"], bool) and 0 < event["created"] < 2 ** 40
+          and not isinstance(event["created"], bool) and 0 < event["created"] < LATEST_EPOCH
           and isinstance(event.get("data"), dict) and isinstance(event["data"].get("object"), dict))
     if not ok:
         raise MalformedEvent("not a Stripe event (id, type, created and data.object are required)")
@@ -51,7 +51,6 @@ def check_shape(event) -> dict:
 
 def apply(conn, settings, event: dict, now, source: str) -> tuple:
     """Claim and apply one event in the caller's transaction: (Applied, outbox ids to send after commit)."""
-    from .state import moment
     check_shape(event)
     claimed = db.one(conn, "premium.claim_event", {"event_id": event["id"], "type": event["type"],
                                                    "created": moment(event["created"]), "source": source,
