@@ -58,3 +58,41 @@ def test_stripe_unreachable_the_job_still_expires_and_reads_the_same_window_next
     runtime.settings["STRIPE_API_BASE"] = fake_stripe.base_url
     assert run_job(runtime, "premium").startswith(f"Stripe events: {len(events)} read, {len(events)} missed")
     assert tier_now(runtime, clock) == "pro"
+
+
+def test_two_updates_in_one_second_are_settled_by_stripes_own_subscription(app, runtime, fake_stripe, clock, guild,
+                                                                          clean_db):
+    from app.jobs import run_job
+    client = app.test_client()
+    events = checkout(runtime, fake_stripe, clock)
+    deliver_all(client, fake_stripe, events)
+    sub_id = events[1]["data"]["object"]["id"]
+    clock.at(clock.now + timedelta(days=1))
+    [canceled] = fake_stripe.cancel_at_period_end(sub_id, clock.epoch)
+    [resumed] = fake_stripe.cancel_at_period_end(sub_id, clock.epoch, cancel=False)  # the same second
+    deliver_all(client, fake_stripe, [resumed, canceled])  # the last change arrives first
+    row = subscription_row(clean_db)
+    assert row["status"] == "canceling" and row["stripe_refresh_needed"]  # arrival order decided, for now
+    clock.at(clock.now + timedelta(minutes=30))
+    summary = run_job(runtime, "premium")
+    assert "1 subscription(s) read again from Stripe" in summary, summary
+    row = subscription_row(clean_db)
+    assert row["status"] == "active" and not row["stripe_refresh_needed"]
+    assert ("GET", f"/v1/subscriptions/{sub_id}", {}) in fake_stripe.requests
+    assert "read again" not in run_job(runtime, "premium")
+
+
+def test_a_subscription_stripe_no_longer_has_keeps_its_state_and_is_not_asked_again(app, runtime, fake_stripe, clock,
+                                                                                   guild, clean_db):
+    from app.premium import reconcile
+    events = checkout(runtime, fake_stripe, clock)
+    deliver_all(app.test_client(), fake_stripe, events)
+    import psycopg2
+    with psycopg2.connect(clean_db) as conn, conn.cursor() as cur:  # as two events of one second left it
+        cur.execute("UPDATE premium_subscriptions SET stripe_refresh_needed = true")
+    fake_stripe.subscriptions.clear()  # Stripe answers 404 for it now
+    assert reconcile.refresh_subscriptions(runtime) == 0
+    assert [path for _, path, _ in fake_stripe.requests if path.startswith("/v1/subscriptions/")] == [
+        f"/v1/subscriptions/{events[1]['data']['object']['id']}"]
+    row = subscription_row(clean_db)
+    assert row["status"] == "active" and not row["stripe_refresh_needed"]

@@ -42,8 +42,24 @@ def _stale(row, subscription_id, created) -> bool:
                 and created < row["stripe_state_at"])
 
 
-def _save(conn, guild_id, row, after: dict, now) -> Change:
+REFRESH_PREFIX = "refresh_"  # the reconciler's own reading of a subscription, as an event of that second
+COMPARED = (("status", "status"), ("tier", "tier"), ("period_end", "current_period_end"),
+            ("premium_until", "premium_until"))
+
+
+def _refresh_needed(row, after: dict, event_id: str) -> bool:
+    """Two events of one second (Stripe's `created` has no finer grain) that disagree: only Stripe's current
+    subscription can say which came last, so the reconciler reads it."""
+    if event_id.startswith(REFRESH_PREFIX) or not row or not row["stripe_state_at"]:
+        return False
+    if row["stripe_subscription_id"] != after["subscription_id"] or row["stripe_state_at"] != after["state_at"]:
+        return False
+    return row["stripe_refresh_needed"] or any(row[ours] != after[theirs] for theirs, ours in COMPARED)
+
+
+def _save(conn, guild_id, row, after: dict, now, event_id: str = "") -> Change:
     params = {"guild_id": guild_id, "now": now, "customer_id": None, "grace_started_at": None, **after}
+    params["refresh"] = _refresh_needed(row, params, event_id)
     taken_over = row and row["source"] == "stripe" and row["stripe_subscription_id"] not in (
         None, params["subscription_id"])
     if taken_over and params["status"] in state.LIVE and state.counts(row, now):
@@ -81,7 +97,7 @@ def subscription_changed(conn, prices, event, now) -> Change:
     return _save(conn, guild_id, row, {
         "tier": tier, "status": status, "customer_id": fields["customer_id"], "subscription_id": sub_id,
         "price_id": fields["price_id"], "period_end": fields["period_end"], "premium_until": until,
-        "grace_started_at": grace, "state_at": created}, now)
+        "grace_started_at": grace, "state_at": created}, now, event["id"])
 
 
 def checkout_completed(conn, prices, event, now) -> Change:

@@ -72,4 +72,4 @@ def invoice_settled(conn, prices, event, now) -> Change:
     return _save(conn, guild_id, row, {
         "tier": tier, "status": status, "customer_id": customer_id, "subscription_id": sub_id,
         "price_id": price_id, "period_end": period_end, "premium_until": until, "grace_started_at": grace,
-        "state_at": created}, now)
+        "state_at": created}, now, event["id"])

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from .. import db
 from . import events, stripe_api
+from .handlers import REFRESH_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -52,4 +53,34 @@ def pull_missed_events(runtime, budget_s: float) -> str:
         params = {**params, "starting_after": listed[-1]["id"]}
     with runtime.transaction() as conn:
         db.run(conn, "premium.save_synced_until", {"synced_until": now})
-    return f"Stripe events: {seen} read, {missed} missed and recorded"
+    refreshed = refresh_subscriptions(runtime)
+    return f"Stripe events: {seen} read, {missed} missed and recorded" + (
+        f"; {refreshed} subscription(s) read again from Stripe" if refreshed else "")
+
+
+def refresh_subscriptions(runtime, batch: int = 50) -> int:
+    """Subscriptions whose events of one second disagreed: Stripe's current object decides, applied as an
+    event of that second through the same code (a later event still wins)."""
+    with runtime.connection() as conn:
+        rows = db.all_rows(conn, "premium.needing_refresh", {"batch": batch})
+        conn.rollback()
+    done = 0
+    for row in rows:
+        try:
+            sub = stripe_api.retrieve_subscription(runtime.settings, row["stripe_subscription_id"])
+        except stripe_api.StripeUnavailable:
+            break  # the flags stay: next run
+        except stripe_api.StripeRefused:  # gone from Stripe: the events applied are all there is
+            log.warning("subscription %s of guild %s could not be read from Stripe; keeping its state",
+                        row["stripe_subscription_id"], row["guild_id"])
+            with runtime.transaction() as conn:
+                db.run(conn, "premium.refreshed", {"guild_id": row["guild_id"]})
+            continue
+        stamp = int(runtime.clock().timestamp())
+        deleted = sub.get("status") == "canceled"
+        events.apply_and_report(runtime, {
+            "id": f"{REFRESH_PREFIX}{row['stripe_subscription_id']}_{stamp}"[:255],
+            "type": "customer.subscription.deleted" if deleted else "customer.subscription.updated",
+            "created": int(row["stripe_state_at"].timestamp()), "data": {"object": sub}}, "reconciler")
+        done += 1
+    return done

@@ -82,6 +82,10 @@ def create_portal_session(settings: dict, params: dict) -> dict:
     return _call("portal", lambda: client(settings).v1.billing_portal.sessions.create(params=params))
 
 
+def retrieve_subscription(settings: dict, subscription_id: str) -> dict:
+    return _call("subscription", lambda: client(settings).v1.subscriptions.retrieve(subscription_id))
+
+
 def list_events(settings: dict, params: dict) -> dict:
     """One page of Stripe's Events API (newest first): {"data": [...], "has_more": bool}."""
     return _call("events", lambda: client(settings).v1.events.list(params=params))

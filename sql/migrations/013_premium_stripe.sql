@@ -4,7 +4,9 @@ ALTER TABLE premium_subscriptions
     ADD COLUMN price_id          text,
     ADD COLUMN premium_until     timestamptz,      -- when the tier stops counting (period end, grace end); NULL: no end
     ADD COLUMN grace_started_at  timestamptz,      -- first failed renewal of a past_due subscription
-    ADD COLUMN stripe_state_at   timestamptz;      -- `created` of the newest Stripe event applied: older ones are stale
+    ADD COLUMN stripe_state_at   timestamptz,      -- `created` of the newest Stripe event applied: older ones are stale
+    -- two events of one second disagreed: the reconciler reads the subscription itself from Stripe
+    ADD COLUMN stripe_refresh_needed boolean NOT NULL DEFAULT false;
 
 UPDATE premium_subscriptions SET premium_until = current_period_end;
 

@@ -47,16 +47,16 @@ LIMIT 1;
 -- name: save_subscription
 INSERT INTO premium_subscriptions (guild_id, tier, status, source, stripe_customer_id, stripe_subscription_id,
                                    price_id, current_period_end, premium_until, grace_started_at,
-                                   stripe_state_at, updated_at)
+                                   stripe_state_at, stripe_refresh_needed, updated_at)
 VALUES (%(guild_id)s, %(tier)s, %(status)s, 'stripe', %(customer_id)s, %(subscription_id)s, %(price_id)s,
-        %(period_end)s, %(premium_until)s, %(grace_started_at)s, %(state_at)s, %(now)s)
+        %(period_end)s, %(premium_until)s, %(grace_started_at)s, %(state_at)s, %(refresh)s, %(now)s)
 ON CONFLICT (guild_id) DO UPDATE
 SET tier = EXCLUDED.tier, status = EXCLUDED.status, source = 'stripe',
     stripe_customer_id = COALESCE(EXCLUDED.stripe_customer_id, premium_subscriptions.stripe_customer_id),
     stripe_subscription_id = EXCLUDED.stripe_subscription_id, price_id = EXCLUDED.price_id,
     current_period_end = EXCLUDED.current_period_end, premium_until = EXCLUDED.premium_until,
     grace_started_at = EXCLUDED.grace_started_at, stripe_state_at = EXCLUDED.stripe_state_at,
-    updated_at = EXCLUDED.updated_at;
+    stripe_refresh_needed = EXCLUDED.stripe_refresh_needed, updated_at = EXCLUDED.updated_at;
 
 -- name: forget_subscription_elsewhere
 -- A subscription id moves with its guild (metadata changed in Stripe's dashboard): the old row lets go of it.
@@ -93,3 +93,12 @@ SELECT count(*) AS n FROM backups WHERE guild_id = %(guild_id)s;
 -- name: forget_old_events
 -- Past Stripe's 30 days of events and 3 days of retries nothing can repeat them: their ids are not needed.
 DELETE FROM stripe_events WHERE created < %(before)s;
+
+-- name: needing_refresh
+SELECT guild_id, stripe_subscription_id, stripe_state_at FROM premium_subscriptions
+WHERE stripe_refresh_needed AND stripe_subscription_id IS NOT NULL
+ORDER BY guild_id
+LIMIT %(batch)s;
+
+-- name: refreshed
+UPDATE premium_subscriptions SET stripe_refresh_needed = false WHERE guild_id = %(guild_id)s;
