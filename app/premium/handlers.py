@@ -77,6 +77,8 @@ def subscription_changed(conn, prices, event, now) -> Change:
     """customer.subscription.created | updated | deleted: the subscription object is the truth."""
     fields = state.subscription_fields(event["data"]["object"])
     created, sub_id = state.moment(event["created"]), fields["subscription_id"]
+    if sub_id is None:
+        return Change("ignored", "a subscription without an id")
     guild_id = fields["guild_id"] or _linked_guild(conn, sub_id, fields["customer_id"])
     if guild_id is None:
         return Change("ignored", f"unknown guild for subscription {sub_id}")
