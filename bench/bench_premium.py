@@ -6,10 +6,10 @@ and the reconciler's time for 1,000 events of which 10 never arrived, against th
 Uses DATABASE_URL / TEST_DATABASE_URL (or postgresql://postgres@127.0.0.1:5432/postgres) to create and drop
 its own throwaway database.
 
-Measured (2026-12-01, 2 shared cores, local PostgreSQL): webhook new event p50 4.5 ms, p99 73 ms; replayed
-event p50 1.7 ms, p99 40 ms (construct_event is ~0.2 ms of it; the rest is PostgreSQL round trips and the
-commit, the p99 the machine's other load). Reconciler: 1,000 events, 10 missing: 0.65 s in 10 pages of
-100; a run with nothing new since the last: 10-50 ms.
+Measured (2026-12-01, 2 cores shared with other test runs, local PostgreSQL): webhook new event p50 1.9 ms,
+p99 10 ms on a quiet machine (4.5 / 73 ms under load); replayed event p50 0.9 ms, p99 2.5 ms (1.7 / 40 ms).
+construct_event is ~0.2 ms of it; the rest is PostgreSQL round trips and the commit. Reconciler: 1,000
+events, 10 missing: 0.57-0.65 s in 10 pages of 100; a run with nothing new since the last: 10-50 ms.
 """
 import argparse
 import time
