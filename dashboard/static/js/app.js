@@ -1,0 +1,166 @@
+// The dashboard's shell: who is logged in, which server, which tab (#/guild/<id>/<tab>), and plain errors.
+import { ApiError, get, setCsrfToken, url } from "./api.js";
+import { h, initials, replace } from "./dom.js";
+import { mountTabs } from "./tabs.js";
+import { initThemeToggle } from "./theme-toggle.js";
+import { TABS } from "./tabs/index.js";
+
+const screen = document.getElementById("screen");
+const noticeBox = document.getElementById("notice");
+const userBox = document.getElementById("user-box");
+const currentGuild = document.getElementById("current-guild");
+const state = { user: null, guilds: null, guildView: null, cleanup: null };
+
+// What the login callback can send back in ?error=, said plainly.
+const LOGIN_ERRORS = {
+  access_denied: "You cancelled the Discord login (access denied), so you are not logged in. Nothing was shared with StatusSync.",
+  invalid_state: "The login link was stale or tampered with. Log in again.",
+  state: "The login link was stale or tampered with. Log in again.",
+  expired: "Your session expired — log in again.",
+  session_expired: "Your session expired — log in again.",
+  login_failed: "Discord did not complete the login. Try again in a moment.",
+  not_configured: "Discord login is not configured on this server.",
+};
+
+export function notify(message, kind = "error", actions = []) {
+  if (!message) { replace(noticeBox); return; }
+  replace(noticeBox, h("div", { class: `notice ${kind}` }, h("p", {}, message),
+    actions.length ? h("div", { class: "actions" }, actions) : null));
+}
+
+function loginLink(text = "Log in with Discord") {
+  return h("a", { class: "button primary", href: url("auth/login").href, id: "login" }, text);
+}
+
+function showLogin(message) {
+  state.user = null;
+  state.guildView = null;
+  replace(userBox);
+  replace(currentGuild);
+  notify("");
+  replace(screen, h("div", { class: "hero card", id: "login-screen" },
+    h("img", { src: "static/logo.svg", alt: "" }),
+    h("h1", {}, "StatusSync dashboard"),
+    message ? h("p", { class: "notice error", role: "alert", id: "login-message" }, message)
+      : h("p", { class: "muted" }, "Manage moderation, automod, leveling and more for your servers."),
+    h("p", {}, loginLink(message ? "Log in again" : "Log in with Discord")),
+    h("p", { class: "hint" }, "StatusSync asks Discord only for your name and your server list (scopes identify and guilds).")));
+  markReady("login");
+}
+
+function showUser(user) {
+  const name = user.global_name || user.username || "you";
+  replace(userBox, h("span", { class: "guild-icon", "aria-hidden": "true" }, initials(name)),
+    h("span", { id: "user-name" }, name),
+    h("a", { class: "button", href: url("auth/logout").href, id: "logout" }, "Log out"));
+}
+
+function markReady(what) {
+  document.documentElement.dataset.ready = what;
+  if (!markReady.done) {
+    markReady.done = true;
+    performance.mark("dashboard-ready");
+  }
+}
+
+async function showPicker() {
+  state.guildView = null;
+  replace(currentGuild);
+  document.title = "StatusSync dashboard";
+  if (!state.guilds) state.guilds = (await get("api/guilds")).guilds || [];
+  const guilds = state.guilds;
+  const list = h("ul", { class: "guilds", id: "guild-list" }, guilds.map((guild) =>
+    h("li", {}, h("a", { class: "button guild-card", href: `#/guild/${guild.id}/overview`, dataset: { guild: guild.id } },
+      h("span", { class: "guild-icon", "aria-hidden": "true" }, initials(guild.name)),
+      h("span", {}, h("span", { class: "name" }, guild.name), h("br"),
+        h("small", { class: "muted" }, guild.access === "read" ? "read-only" : "manage"))))));
+  replace(screen, h("div", { class: "card" }, h("h1", {}, "Pick a server"),
+    guilds.length ? list : h("p", { class: "empty", id: "no-guilds" },
+      "No server to show: you need Manage Server (or a role a manager gave dashboard access) in a server where StatusSync is.")));
+  markReady("picker");
+}
+
+async function showGuild(guildId, tabId) {
+  if (!state.guilds) state.guilds = (await get("api/guilds")).guilds || [];
+  const guild = state.guilds.find((g) => String(g.id) === guildId);
+  if (!guild) {
+    notify("You don't have access to that server's dashboard (or StatusSync is not in it).");
+    location.hash = "#/";
+    return;
+  }
+  const tab = TABS.find((t) => t.id === tabId) || TABS[0];
+  replace(currentGuild, guild.name);
+  document.title = `${tab.title} · ${guild.name} · StatusSync`;
+  if (!state.guildView || state.guildView.guildId !== guildId) {
+    const root = h("div", { id: "guild-view" });
+    replace(screen, root);
+    const tabs = mountTabs(root, TABS, {
+      selected: tab.id,
+      onSelect: (id) => { location.hash = `#/guild/${guildId}/${id}`; },
+    });
+    state.guildView = { guildId, tabs, tabId: null };
+  }
+  const view = state.guildView;
+  view.tabs.show(tab.id);
+  if (view.tabId === tab.id) return;
+  view.tabId = tab.id;
+  if (state.cleanup) { state.cleanup(); state.cleanup = null; }
+  notify("");
+  const panel = view.tabs.panel;
+  replace(panel, h("p", { class: "muted" }, "Loading…"));
+  const ctx = {
+    guild, guildId, canWrite: guild.access !== "read", user: state.user, notify,
+    isCurrent: () => state.guildView === view && view.tabId === tab.id,
+  };
+  try {
+    const cleanup = await tab.render(panel, ctx);
+    if (typeof cleanup === "function") state.cleanup = cleanup;
+    markReady("guild");
+  } catch (err) {
+    if (ctx.isCurrent()) showError(err, panel);
+  }
+}
+
+export function showError(err, panel) {
+  if (err instanceof ApiError && err.status === 401) return; // the session-expired handler shows the login
+  const message = err instanceof ApiError ? err.message : "Something went wrong in the page. Reload and try again.";
+  if (!(err instanceof ApiError)) console.error(err);
+  if (panel) replace(panel, h("p", { class: "notice error", role: "alert" }, message));
+  else notify(message);
+}
+
+async function route() {
+  const parts = location.hash.replace(/^#\/?/, "").split("/");
+  try {
+    if (parts[0] === "guild" && /^\d{1,20}$/.test(parts[1] || "")) await showGuild(parts[1], parts[2] || "overview");
+    else await showPicker();
+  } catch (err) {
+    showError(err);
+  }
+}
+
+async function boot() {
+  initThemeToggle(document.getElementById("theme-toggle"));
+  const params = new URLSearchParams(location.search);
+  const loginError = params.get("error");
+  if (loginError) {
+    history.replaceState(null, "", location.pathname + location.hash);
+    showLogin(LOGIN_ERRORS[loginError] || `The login did not complete: ${loginError.slice(0, 200)}`);
+    return;
+  }
+  try {
+    const user = await get("auth/user");
+    state.user = user.user || user;
+    if (user.csrf_token) setCsrfToken(user.csrf_token);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) showLogin(params.has("expired") ? LOGIN_ERRORS.expired : "");
+    else replace(screen, h("p", { class: "notice error", role: "alert" }, err.message || String(err)));
+    return;
+  }
+  showUser(state.user);
+  document.addEventListener("session-expired", () => showLogin(LOGIN_ERRORS.expired));
+  window.addEventListener("hashchange", route);
+  await route();
+}
+
+boot();

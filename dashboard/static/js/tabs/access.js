@@ -1,0 +1,52 @@
+// Access: which roles may read, or read and change, this server's dashboard (managers always can).
+import { get, post } from "../api.js";
+import { field, h, replace } from "../dom.js";
+
+export default {
+  id: "access",
+  title: "Access",
+  async render(panel, ctx) {
+    const data = await get("api/access", { guild_id: ctx.guildId });
+    const grants = (data.grants || data.roles || []).map((g) => ({ role_id: String(g.role_id), level: g.level, name: g.role_name || g.name }));
+    const roles = data.available_roles || [];
+    const disabled = !ctx.canWrite;
+    const body = h("tbody");
+    const status = h("p", { role: "status" });
+    const draw = () => replace(body, grants.length ? grants.map((g, i) => h("tr", {},
+      h("td", { "data-label": "Role" }, g.name ? `${g.name} (${g.role_id})` : g.role_id),
+      h("td", { "data-label": "Access" }, h("select", { "aria-label": `Access for ${g.name || g.role_id}`, disabled,
+        onchange: (e) => { g.level = e.target.value; } },
+        h("option", { value: "read", selected: g.level === "read" }, "read only"),
+        h("option", { value: "write", selected: g.level === "write" }, "read and write"))),
+      h("td", {}, h("button", { type: "button", class: "danger", disabled, onclick: () => { grants.splice(i, 1); draw(); } }, "Remove"))))
+      : h("tr", {}, h("td", { colspan: "3", class: "empty" }, "Only members with Manage Server can open this dashboard.")));
+    const role = roles.length
+      ? h("select", { id: "access-role", disabled }, roles.map((r) => h("option", { value: r.id }, r.name)))
+      : h("input", { type: "text", id: "access-role", inputmode: "numeric", placeholder: "role id", disabled });
+    const level = h("select", { id: "access-level", disabled }, h("option", { value: "read" }, "read only"), h("option", { value: "write" }, "read and write"));
+    const add = h("button", { type: "button", disabled, onclick: () => {
+      const id = role.value.trim();
+      if (!/^\d{1,20}$/.test(id)) { status.textContent = "Pick a role (a role id is a number)."; return; }
+      const existing = grants.find((g) => g.role_id === id);
+      if (existing) existing.level = level.value;
+      else grants.push({ role_id: id, level: level.value, name: (roles.find((r) => r.id === id) || {}).name });
+      draw();
+    } }, "Add role");
+    const save = h("button", { type: "button", class: "primary", disabled, onclick: async () => {
+      status.textContent = "Saving…";
+      try {
+        await post("api/access", { grants: grants.map(({ role_id, level }) => ({ role_id, level })) }, { guild_id: ctx.guildId });
+        status.textContent = "Saved. Members with these roles see this server in their dashboard within a minute.";
+      } catch (err) {
+        status.textContent = err.message;
+      }
+    } }, "Save access");
+    draw();
+    replace(panel, h("h2", {}, "Dashboard access"),
+      h("p", { class: "muted" }, "Members with Manage Server or Administrator always have full access. Give other roles read-only or read-and-write access here."),
+      h("div", { class: "card" }, h("div", { class: "table-wrap" }, h("table", { class: "responsive", id: "access-table" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Role"), h("th", { scope: "col" }, "Access"), h("th", {}, h("span", { class: "visually-hidden" }, "Actions")))), body)),
+        h("div", { class: "row" }, field("Role", role), field("Access", level), h("div", { class: "actions" }, add)),
+        h("div", { class: "actions" }, save), status));
+  },
+};

@@ -1,0 +1,17 @@
+// AI: whether /ask answers here, the system prompt, which channels.
+import { h, replace } from "../dom.js";
+import { sectionForm } from "../settings-form.js";
+import { loadSection } from "../settings-data.js";
+
+export default {
+  id: "ai",
+  title: "AI",
+  async render(panel, ctx) {
+    const section = await loadSection(ctx.guildId, "ai");
+    replace(panel, h("h2", {}, "AI answers"),
+      h("p", { class: "muted" }, "/ask answers with the configured AI provider; the system prompt sets its tone for this server."),
+      section ? h("div", { class: "card" }, sectionForm(section, ctx, {
+        hints: { allowed_channel_ids: "Channel ids where /ask works, one per line; empty: everywhere.", system_prompt: "Added before every question." } }))
+        : h("p", { class: "empty" }, "The AI feature is not installed on this server."));
+  },
+};

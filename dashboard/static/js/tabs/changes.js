@@ -1,0 +1,40 @@
+// Change log: who changed which setting, from what to what, when, and whether from the dashboard or /config.
+import { get } from "../api.js";
+import { formatDate, h, replace } from "../dom.js";
+
+function shown(value) {
+  if (value === null || value === undefined) return "(none)";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+export default {
+  id: "changes",
+  title: "Change log",
+  async render(panel, ctx) {
+    const list = h("div", { id: "change-list" });
+    const more = h("button", { type: "button", id: "changes-more", hidden: true }, "Older changes");
+    replace(panel, h("h2", {}, "Change log"),
+      h("p", { class: "muted" }, "Every settings change, from this dashboard or from /config in Discord."),
+      h("div", { class: "card" }, list, h("div", { class: "pager" }, more)));
+    const rows = [];
+    let cursor = null;
+    async function load() {
+      const data = await get("api/changes", { guild_id: ctx.guildId, before: cursor });
+      rows.push(...(data.changes || []));
+      cursor = data.next_before || data.next_cursor || null;
+      more.hidden = !cursor;
+      replace(list, rows.length ? h("div", { class: "table-wrap" }, h("table", { class: "responsive", id: "changes" },
+        h("thead", {}, h("tr", {}, ["When", "Who", "Setting", "From", "To", "Where"].map((t) => h("th", { scope: "col" }, t)))),
+        h("tbody", {}, rows.map((c) => h("tr", {},
+          h("td", { "data-label": "When" }, formatDate(c.changed_at)),
+          h("td", { "data-label": "Who" }, c.actor_name || c.actor_id || "StatusSync"),
+          h("td", { "data-label": "Setting" }, h("code", {}, `${c.section}.${c.key}`)),
+          h("td", { "data-label": "From", class: "reason" }, shown(c.old_value)),
+          h("td", { "data-label": "To", class: "reason" }, shown(c.new_value)),
+          h("td", { "data-label": "Where" }, c.source === "command" ? "/config" : c.source))))))
+        : h("p", { class: "empty" }, "No setting has been changed yet."));
+    }
+    more.addEventListener("click", () => load().catch((err) => ctx.notify(err.message)));
+    await load();
+  },
+};
