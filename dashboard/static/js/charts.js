@@ -37,6 +37,7 @@ export async function lineChart(container, { title, days, series }) {
   container.append(figure);
   if (!days.length) {
     plot.replaceWith(h("p", { class: "empty" }, "Nothing recorded in this period yet."));
+    table.remove();
     return () => {};
   }
   const uPlot = await loadUPlot();
@@ -67,19 +68,4 @@ export async function lineChart(container, { title, days, series }) {
     document.removeEventListener("theme-change", draw);
     if (chart) chart.destroy();
   };
-}
-
-// Fill missing days with 0 so a quiet day is a dip, not a gap the line jumps over.
-export function dailySeries(rows, { dayKey = "day", valueKey = "count", from, to } = {}) {
-  const byDay = new Map(rows.map((r) => [String(r[dayKey]).slice(0, 10), Number(r[valueKey]) || 0]));
-  const keys = [...byDay.keys()].sort();
-  const start = from || keys[0];
-  const end = to || keys[keys.length - 1];
-  if (!start || !end) return { days: [], values: [] };
-  const days = [];
-  for (let t = Date.parse(`${start}T00:00:00Z`); t <= Date.parse(`${end}T00:00:00Z`); t += 86400000) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-    if (days.length > 400) break;
-  }
-  return { days, values: days.map((d) => byDay.get(d) || 0) };
 }

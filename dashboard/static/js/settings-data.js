@@ -3,11 +3,9 @@ import { get } from "./api.js";
 
 export async function loadSettings(guildId) {
   const data = await get("api/settings", { guild_id: guildId });
-  const meta = data.sections || {};
-  if (Array.isArray(meta)) return meta.map((s) => ({ name: s.name, title: s.title || s.name, values: s.values || {}, kinds: s.kinds || {} }));
-  const values = data.settings || {};
-  return Object.keys(values).map((name) => ({
-    name, title: (meta[name] && meta[name].title) || name, values: values[name] || {}, kinds: (meta[name] && meta[name].kinds) || {},
+  // {sections: {name: {title, values, kinds}}}, in the order the features declare them
+  return Object.entries(data.sections || {}).map(([name, s]) => ({
+    name, title: s.title || name, values: s.values || {}, kinds: s.kinds || {},
   }));
 }
 

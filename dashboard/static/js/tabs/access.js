@@ -7,8 +7,9 @@ export default {
   title: "Access",
   async render(panel, ctx) {
     const data = await get("api/access", { guild_id: ctx.guildId });
-    const grants = (data.grants || data.roles || []).map((g) => ({ role_id: String(g.role_id), level: g.level, name: g.role_name || g.name }));
-    const roles = data.available_roles || [];
+    const roles = data.roles || []; // null when Discord didn't list them: a role id field instead of a picker
+    const roleName = (id) => (roles.find((r) => String(r.id) === String(id)) || {}).name;
+    const grants = (data.grants || []).map((g) => ({ role_id: String(g.role_id), level: g.level, name: roleName(g.role_id) }));
     const disabled = !ctx.canWrite;
     const body = h("tbody");
     const status = h("p", { role: "status" });
@@ -29,7 +30,7 @@ export default {
       if (!/^\d{1,20}$/.test(id)) { status.textContent = "Pick a role (a role id is a number)."; return; }
       const existing = grants.find((g) => g.role_id === id);
       if (existing) existing.level = level.value;
-      else grants.push({ role_id: id, level: level.value, name: (roles.find((r) => r.id === id) || {}).name });
+      else grants.push({ role_id: id, level: level.value, name: roleName(id) });
       draw();
     } }, "Add role");
     const save = h("button", { type: "button", class: "primary", disabled, onclick: async () => {

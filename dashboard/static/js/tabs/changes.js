@@ -21,16 +21,16 @@ export default {
     async function load() {
       const data = await get("api/changes", { guild_id: ctx.guildId, before: cursor });
       rows.push(...(data.changes || []));
-      cursor = data.next_before || data.next_cursor || null;
+      cursor = data.next_before ?? null;
       more.hidden = !cursor;
       replace(list, rows.length ? h("div", { class: "table-wrap" }, h("table", { class: "responsive", id: "changes" },
         h("thead", {}, h("tr", {}, ["When", "Who", "Setting", "From", "To", "Where"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, rows.map((c) => h("tr", {},
           h("td", { "data-label": "When" }, formatDate(c.changed_at)),
-          h("td", { "data-label": "Who" }, c.actor_name || c.actor_id || "StatusSync"),
+          h("td", { "data-label": "Who" }, c.actor_name || (ctx.user && c.actor_id === ctx.user.id ? `you (${c.actor_id})` : c.actor_id) || "StatusSync"),
           h("td", { "data-label": "Setting" }, h("code", {}, `${c.section}.${c.key}`)),
-          h("td", { "data-label": "From", class: "reason" }, shown(c.old_value)),
-          h("td", { "data-label": "To", class: "reason" }, shown(c.new_value)),
+          h("td", { "data-label": "From", class: "reason" }, shown(c.old)),
+          h("td", { "data-label": "To", class: "reason" }, shown(c.new)),
           h("td", { "data-label": "Where" }, c.source === "command" ? "/config" : c.source))))))
         : h("p", { class: "empty" }, "No setting has been changed yet."));
     }

@@ -1,4 +1,4 @@
-// Leveling: XP settings and the leaderboard, weekly or all time.
+// Leveling: the leaderboard (this week or all time, paged) and the XP settings.
 import { get } from "../api.js";
 import { formatNumber, h, replace } from "../dom.js";
 import { sectionForm } from "../settings-form.js";
@@ -12,23 +12,33 @@ export default {
     const board = h("div", { id: "leaderboard", "aria-live": "polite" });
     const periods = h("div", { class: "actions", role: "group", "aria-label": "Period" });
     let period = "weekly";
+    let page = 1;
     async function load() {
       for (const b of periods.children) b.setAttribute("aria-pressed", b.dataset.period === period ? "true" : "false");
-      const data = await get("api/leaderboard", { guild_id: ctx.guildId, period });
-      const rows = data.leaderboard || data.entries || [];
-      replace(board, rows.length ? h("div", { class: "table-wrap" }, h("table", { id: "leaderboard-table" },
-        h("thead", {}, h("tr", {}, ["Rank", "Member", "Level", "XP", "Messages"].map((t) => h("th", { scope: "col" }, t)))),
-        h("tbody", {}, rows.map((r, i) => h("tr", {}, h("td", {}, String(r.rank ?? i + 1)), h("td", {}, r.name || r.username || r.user_id),
-          h("td", {}, formatNumber(r.level)), h("td", {}, formatNumber(r.xp)), h("td", {}, formatNumber(r.messages ?? r.message_count)))))))
+      const data = await get("api/leaderboard", { guild_id: ctx.guildId, period, page });
+      if (!ctx.isCurrent()) return;
+      const rows = data.entries || [];
+      page = data.page || page;
+      const pager = (data.pages || 1) > 1 ? h("div", { class: "pager" },
+        h("button", { type: "button", disabled: page <= 1, onclick: () => { page -= 1; load().catch((e) => ctx.notify(e.message)); } }, "Previous"),
+        h("span", {}, `Page ${page} of ${data.pages}`),
+        h("button", { type: "button", disabled: page >= data.pages, onclick: () => { page += 1; load().catch((e) => ctx.notify(e.message)); } }, "Next")) : null;
+      replace(board, rows.length ? [h("p", { class: "muted" }, `${formatNumber(data.members)} members ranked.`),
+        h("div", { class: "table-wrap" }, h("table", { id: "leaderboard-table", class: "responsive" },
+          h("thead", {}, h("tr", {}, ["Place", "Member", "Level", "XP"].map((t) => h("th", { scope: "col" }, t)))),
+          h("tbody", {}, rows.map((r) => h("tr", {}, h("td", { "data-label": "Place" }, String(r.place)),
+            h("td", { "data-label": "Member" }, r.name ? `${r.name} (${r.user_id})` : r.user_id),
+            h("td", { "data-label": "Level" }, formatNumber(r.level)), h("td", { "data-label": "XP" }, formatNumber(r.xp))))))), pager]
         : h("p", { class: "empty" }, period === "weekly" ? "Nobody has earned XP this week yet." : "Nobody has earned XP yet."));
     }
     for (const [value, label] of [["weekly", "This week"], ["all", "All time"]]) {
-      periods.append(h("button", { type: "button", dataset: { period: value }, onclick: () => { period = value; load().catch((e) => ctx.notify(e.message)); } }, label));
+      periods.append(h("button", { type: "button", dataset: { period: value },
+        onclick: () => { period = value; page = 1; load().catch((e) => ctx.notify(e.message)); } }, label));
     }
     replace(panel, h("h2", {}, "Leveling"),
       h("div", { class: "card" }, h("h3", {}, "Leaderboard"), periods, board),
       section ? h("div", { class: "card" }, h("h3", {}, section.title), sectionForm(section, ctx, {
-        hints: { level_roles: 'Roles given at a level, as JSON: [{"level": 5, "role_id": "123"}]' } })) : null);
+        hints: { level_roles: 'Roles given at a level, as JSON: [{"level": 5, "role_id": "123"}]', announce_channel_id: "Where level-ups are announced (empty: the channel the member spoke in)." } })) : null);
     await load();
   },
 };

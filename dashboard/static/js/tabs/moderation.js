@@ -2,7 +2,7 @@
 import { get } from "../api.js";
 import { field, formatDate, h, replace } from "../dom.js";
 
-const TYPES = ["", "warn", "timeout", "untimeout", "kick", "ban", "unban", "softban", "note"];
+const TYPES = ["", "warn", "timeout", "untimeout", "kick", "ban", "unban", "automod_block", "automod_alert", "automod_timeout"];
 
 function who(name, id) {
   return name ? `${name} (${id})` : String(id ?? "—");
@@ -12,11 +12,12 @@ export default {
   id: "moderation",
   title: "Moderation",
   async render(panel, ctx) {
-    const filters = { member: "", type: "", moderator: "", from: "", to: "" };
-    let page = 1;
-    const member = h("input", { type: "text", name: "member", inputmode: "numeric", placeholder: "user id", autocomplete: "off" });
+    const filters = { user_id: "", type: "", moderator_id: "", since: "", until: "" };
+    // Keyset paging: the API gives the `before` of the next page; the stack remembers the way back.
+    const pages = [null];
+    const member = h("input", { type: "text", name: "user_id", inputmode: "numeric", placeholder: "user id", autocomplete: "off" });
     const type = h("select", { name: "type" }, TYPES.map((t) => h("option", { value: t }, t || "any type")));
-    const moderator = h("input", { type: "text", name: "moderator", inputmode: "numeric", placeholder: "user id", autocomplete: "off" });
+    const moderator = h("input", { type: "text", name: "moderator_id", inputmode: "numeric", placeholder: "user id", autocomplete: "off" });
     const from = h("input", { type: "date", name: "from" });
     const to = h("input", { type: "date", name: "to" });
     const form = h("form", { class: "row", id: "case-filters", role: "search", "aria-label": "Filter cases" },
@@ -37,20 +38,22 @@ export default {
         return;
       }
       const c = data.case || data;
-      const history = data.history || c.reason_history || [];
+      const history = data.history || [];
       const heading = h("h3", { tabindex: "-1", id: "case-heading" }, `Case #${c.number}`);
       replace(detail, h("div", { class: "card" }, heading,
         h("dl", { class: "pairs" },
           h("dt", {}, "Type"), h("dd", {}, h("span", { class: `badge ${c.type}` }, c.type)),
-          h("dt", {}, "Member"), h("dd", {}, who(c.user_name || c.target_name, c.user_id || c.target_id)),
+          h("dt", {}, "Member"), h("dd", {}, who(c.user_name, c.user_id)),
           h("dt", {}, "Moderator"), h("dd", {}, who(c.moderator_name, c.moderator_id)),
           h("dt", {}, "When"), h("dd", {}, formatDate(c.created_at)),
           c.expires_at ? [h("dt", {}, "Until"), h("dd", {}, formatDate(c.expires_at))] : null,
+          c.source ? [h("dt", {}, "Recorded by"), h("dd", {}, c.source)] : null,
           h("dt", {}, "Reason"), h("dd", { class: "reason", id: "case-reason" }, c.reason || "no reason given")),
         h("h3", {}, "Reason history"),
         history.length ? h("ol", { class: "history", id: "reason-history" }, history.map((entry) =>
-          h("li", {}, h("span", { class: "reason" }, entry.reason || "no reason"), h("br"),
-            h("small", { class: "muted" }, `${formatDate(entry.changed_at || entry.at)}${entry.changed_by || entry.by ? ` by ${who(entry.changed_by_name, entry.changed_by || entry.by)}` : ""}`))))
+          h("li", {}, h("small", { class: "muted" }, `${formatDate(entry.changed_at)}${entry.author_id ? ` by ${who(entry.author_name, entry.author_id)}` : ""}`),
+            h("div", {}, h("span", { class: "muted" }, "from: "), h("span", { class: "reason" }, entry.old_reason || "no reason")),
+            h("div", {}, h("span", { class: "muted" }, "to: "), h("span", { class: "reason" }, entry.new_reason || "no reason")))))
           : h("p", { class: "empty" }, "The reason has not been changed since the case was opened.")));
       heading.focus();
     }
@@ -59,39 +62,40 @@ export default {
       replace(results, h("p", { class: "muted" }, "Loading cases…"));
       let data;
       try {
-        data = await get("api/cases", { guild_id: ctx.guildId, ...filters, page });
+        data = await get("api/cases", { guild_id: ctx.guildId, ...filters, before: pages[pages.length - 1] });
       } catch (err) {
         replace(results, h("p", { class: "notice error", role: "alert" }, err.message));
         return;
       }
       if (!ctx.isCurrent()) return;
       const cases = data.cases || [];
-      const pages = data.pages || (data.total ? Math.ceil(data.total / (data.per_page || cases.length || 1)) : page + (data.has_more ? 1 : 0));
-      const prev = h("button", { type: "button", disabled: page <= 1, onclick: () => { page -= 1; load(); } }, "Previous");
-      const next = h("button", { type: "button", disabled: !(data.has_more || page < pages), onclick: () => { page += 1; load(); } }, "Next");
+      const page = pages.length;
+      const prev = h("button", { type: "button", disabled: page <= 1, onclick: () => { pages.pop(); load(); } }, "Newer");
+      const next = h("button", { type: "button", disabled: data.next_before == null, onclick: () => { pages.push(data.next_before); load(); } }, "Older");
       replace(results, cases.length ? h("div", { class: "table-wrap" }, h("table", { class: "responsive", id: "cases" },
         h("caption", { class: "visually-hidden" }, "Moderation cases"),
         h("thead", {}, h("tr", {}, ["#", "Type", "Member", "Moderator", "Reason", "When"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, cases.map((c) => h("tr", { dataset: { case: c.number } },
           h("td", { "data-label": "#" }, h("button", { type: "button", class: "link", "aria-label": `Open case ${c.number}`, onclick: () => showCase(c.number) }, `#${c.number}`)),
           h("td", { "data-label": "Type" }, h("span", { class: `badge ${c.type}` }, c.type)),
-          h("td", { "data-label": "Member" }, who(c.user_name || c.target_name, c.user_id || c.target_id)),
+          h("td", { "data-label": "Member" }, who(c.user_name, c.user_id)),
           h("td", { "data-label": "Moderator" }, who(c.moderator_name, c.moderator_id)),
           h("td", { "data-label": "Reason", class: "reason" }, c.reason || ""),
           h("td", { "data-label": "When" }, formatDate(c.created_at)))))))
         : h("p", { class: "empty" }, "No case matches these filters."),
-      h("div", { class: "pager" }, prev, h("span", { id: "case-page" }, `Page ${page}${pages ? ` of ${Math.max(pages, page)}` : ""}`), next));
+      h("div", { class: "pager" }, prev, h("span", { id: "case-page" }, `Page ${page}`), next));
     }
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      Object.assign(filters, { member: member.value.trim(), type: type.value, moderator: moderator.value.trim(), from: from.value, to: to.value });
-      page = 1;
+      Object.assign(filters, { user_id: member.value.trim(), type: type.value, moderator_id: moderator.value.trim(),
+        since: from.value, until: to.value ? `${to.value}T23:59:59Z` : "" }); // "to" includes that whole day
+      pages.length = 1;
       load();
     });
     form.addEventListener("reset", () => {
       Object.keys(filters).forEach((k) => { filters[k] = ""; });
-      page = 1;
+      pages.length = 1;
       setTimeout(load, 0);
     });
     await load();
