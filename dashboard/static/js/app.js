@@ -107,6 +107,8 @@ async function showGuild(guildId, tabId) {
   if (state.cleanup) { state.cleanup(); state.cleanup = null; }
   notify("");
   const panel = view.tabs.panel;
+  panel.dataset.tab = tab.id;
+  panel.dataset.state = "loading"; // tests and the paint bench wait on "ready"
   replace(panel, h("p", { class: "muted" }, "Loading…"));
   const ctx = {
     guild, guildId, canWrite: guild.access !== "read", user: state.user, notify,
@@ -114,10 +116,15 @@ async function showGuild(guildId, tabId) {
   };
   try {
     const cleanup = await tab.render(panel, ctx);
+    if (!ctx.isCurrent()) { if (typeof cleanup === "function") cleanup(); return; }
     if (typeof cleanup === "function") state.cleanup = cleanup;
+    panel.dataset.state = "ready";
     markReady("guild");
   } catch (err) {
-    if (ctx.isCurrent()) showError(err, panel);
+    if (ctx.isCurrent()) {
+      panel.dataset.state = "error";
+      showError(err, panel);
+    }
   }
 }
 
