@@ -31,6 +31,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         self._avatars, self._dm_channels, self._dms_closed = {}, {}, set()
         self._uploads = {}  # attachment id -> bytes, served back from the CDN
         self._oauth_codes, self._oauth_tokens, self._refresh_tokens = {}, {}, {}
+        self.web_user = None  # who the authorize page logs in (sign_in_web)
         self.bot_user = self.add_user(self.application_id, username="StatusSync", bot=True)
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -64,6 +65,15 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
     @property
     def base_url(self):
         return self.origin + API_PREFIX
+
+    @property
+    def web_url(self):
+        """Where the OAuth2 authorize page is (DISCORD_WEB_BASE): the origin, as discord.com is Discord's."""
+        return self.origin
+
+    def sign_in_web(self, user_id):
+        """The user the authorize page offers to log in as first (the browser's Discord account)."""
+        self.web_user = str(user_id)
 
     @property
     def cdn_url(self):

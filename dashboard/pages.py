@@ -1,0 +1,25 @@
+"""The dashboard page and its files (dashboard/static/, built by the front end), served same-origin."""
+from pathlib import Path
+
+from flask import Blueprint, redirect, send_from_directory
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+bp = Blueprint("dashboard_pages", __name__)
+
+
+@bp.get("/dashboard")
+def without_slash():
+    return redirect("/dashboard/", code=308)
+
+
+@bp.get("/dashboard/")
+def index():
+    response = send_from_directory(STATIC, "index.html", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/dashboard/static/<path:name>")
+def static_file(name):
+    return send_from_directory(STATIC, name, max_age=300)
