@@ -20,10 +20,20 @@ function isScalarList(list) {
   return list.every((item) => item === null || ["string", "number"].includes(typeof item));
 }
 
-function control(key, kind, value, disabled) {
+function picker(id, key, kind, value, disabled, choices) {
+  const known = choices.some((c) => String(c.id) === String(value ?? ""));
+  return h("select", { id, name: key, disabled, dataset: { kind } },
+    h("option", { value: "" }, kind === "channel" ? "(no channel)" : "(no role)"),
+    choices.map((c) => h("option", { value: c.id, selected: String(c.id) === String(value) }, kind === "channel" ? `#${c.name}` : `@${c.name}`)),
+    value && !known ? h("option", { value, selected: true }, `${value} (not found on Discord)`) : null);
+}
+
+function control(key, kind, value, disabled, lookups) {
   const id = nextId(`set-${key}`);
   if (kind === "bool") return h("input", { type: "checkbox", id, name: key, checked: Boolean(value), disabled });
   if (kind === "int") return h("input", { type: "number", id, name: key, value: value ?? "", step: "1", inputmode: "numeric", disabled });
+  const choices = lookups && (kind === "channel" ? lookups.channels : kind === "role" ? lookups.roles : null);
+  if (choices) return picker(id, key, kind, value, disabled, choices);
   if (kind === "channel" || kind === "role") {
     return h("input", { type: "text", id, name: key, value: value ?? "", inputmode: "numeric", pattern: "\\d{1,20}",
       placeholder: kind === "channel" ? "channel id (empty: none)" : "role id (empty: none)", autocomplete: "off", disabled });
@@ -60,7 +70,8 @@ function read(input, kind, original) {
 }
 
 // section: {name, title, values, kinds}; keys: which keys to show (default all); onSaved(values)
-export function sectionForm(section, ctx, { keys, onSaved, hints = {} } = {}) {
+// lookups: {channels, roles} from lookups.js, for pickers instead of id fields.
+export function sectionForm(section, ctx, { keys, onSaved, hints = {}, lookups = null } = {}) {
   const values = { ...section.values };
   const kinds = section.kinds || {};
   const shown = keys || Object.keys(values);
@@ -69,7 +80,7 @@ export function sectionForm(section, ctx, { keys, onSaved, hints = {} } = {}) {
   const inputs = {};
   const rows = shown.map((key) => {
     const kind = kindOf(values[key], kinds[key]);
-    const input = control(key, kind, values[key], disabled);
+    const input = control(key, kind, values[key], disabled, lookups);
     inputs[key] = { input, kind };
     if (kind === "bool") {
       return h("div", { class: "field inline" }, input, h("label", { for: input.id }, humanize(key)),

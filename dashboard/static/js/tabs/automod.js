@@ -2,6 +2,7 @@
 // engine /automod test uses. Saving pushes the rules into Discord's own AutoMod; the answer says how it went.
 import { get, post } from "../api.js";
 import { field, h, replace } from "../dom.js";
+import { lookups } from "../lookups.js";
 
 const lines = (text) => text.split("\n").map((l) => l.trim()).filter(Boolean);
 const title = (kind) => kind.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
@@ -17,7 +18,7 @@ function fail(status, err) {
   status.textContent = err.message;
 }
 
-function ruleForm(rule, spec, actions, ctx) {
+function ruleForm(rule, spec, actions, ctx, channelList) {
   const disabled = !ctx.canWrite;
   const id = (part) => `rule-${rule.type}-${part}`;
   const enabled = h("input", { type: "checkbox", checked: rule.enabled, disabled, id: id("enabled") });
@@ -25,7 +26,10 @@ function ruleForm(rule, spec, actions, ctx) {
   const limits = spec && spec.threshold;
   const threshold = limits ? h("input", { type: "number", value: rule.threshold ?? limits.default, min: limits.min, max: limits.max, step: "1", disabled, id: id("threshold") }) : null;
   const duration = h("input", { type: "number", value: Math.round((rule.duration || 600) / 60), min: "1", max: "40320", step: "1", disabled, id: id("duration") });
-  const alert = h("input", { type: "text", value: rule.alert_channel_id ?? "", inputmode: "numeric", placeholder: "channel id", disabled, id: id("alert") });
+  const alert = channelList
+    ? h("select", { disabled, id: id("alert") }, h("option", { value: "" }, "(pick a channel)"),
+      channelList.map((c) => h("option", { value: c.id, selected: String(c.id) === String(rule.alert_channel_id) }, `#${c.name}`)))
+    : h("input", { type: "text", value: rule.alert_channel_id ?? "", inputmode: "numeric", placeholder: "channel id", disabled, id: id("alert") });
   const roles = h("textarea", { rows: 2, disabled, id: id("roles"), value: (rule.exempt_roles || []).join("\n"), spellcheck: "false" });
   const channels = h("textarea", { rows: 2, disabled, id: id("channels"), value: (rule.exempt_channels || []).join("\n"), spellcheck: "false" });
   const durationField = field("Timeout (minutes)", duration);
@@ -123,7 +127,7 @@ export default {
   id: "automod",
   title: "Automod",
   async render(panel, ctx) {
-    const data = await get("api/automod", { guild_id: ctx.guildId });
+    const [data, found] = await Promise.all([get("api/automod", { guild_id: ctx.guildId }), lookups(ctx.guildId)]);
     const rules = data.rules || [];
     const byType = Object.fromEntries(rules.map((r) => [r.type, r]));
     const specs = data.rule_types || {};
@@ -135,7 +139,7 @@ export default {
       h("p", { class: "muted" }, "Rules go into Discord's own AutoMod where Discord can enforce them (instantly); the scan enforces the rest every few minutes."),
       tester(ctx),
       h("h3", {}, "Rules"),
-      h("div", { class: "grid" }, rules.map((rule) => ruleForm(rule, specs[rule.type], data.actions || ["delete", "warn", "timeout", "alert"], ctx))),
+      h("div", { class: "grid" }, rules.map((rule) => ruleForm(rule, specs[rule.type], data.actions || ["delete", "warn", "timeout", "alert"], ctx, found.channels))),
       h("h3", {}, "Lists"),
       h("div", { class: "grid" }, listed));
   },

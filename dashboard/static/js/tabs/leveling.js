@@ -3,12 +3,13 @@ import { get } from "../api.js";
 import { formatNumber, h, replace } from "../dom.js";
 import { sectionForm } from "../settings-form.js";
 import { loadSection } from "../settings-data.js";
+import { lookups } from "../lookups.js";
 
 export default {
   id: "leveling",
   title: "Leveling",
   async render(panel, ctx) {
-    const section = await loadSection(ctx.guildId, "xp");
+    const [section, found] = await Promise.all([loadSection(ctx.guildId, "xp"), lookups(ctx.guildId)]);
     const board = h("div", { id: "leaderboard", "aria-live": "polite" });
     const periods = h("div", { class: "actions", role: "group", "aria-label": "Period" });
     let period = "weekly";
@@ -37,7 +38,7 @@ export default {
     }
     replace(panel, h("h2", {}, "Leveling"),
       h("div", { class: "card" }, h("h3", {}, "Leaderboard"), periods, board),
-      section ? h("div", { class: "card" }, h("h3", {}, section.title), sectionForm(section, ctx, {
+      section ? h("div", { class: "card" }, h("h3", {}, section.title), sectionForm(section, ctx, { lookups: found,
         hints: { level_roles: 'Roles given at a level, as JSON: [{"level": 5, "role_id": "123"}]', announce_channel_id: "Where level-ups are announced (empty: the channel the member spoke in)." } })) : null);
     await load();
   },

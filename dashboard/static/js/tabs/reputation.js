@@ -3,6 +3,7 @@ import { ApiError, get } from "../api.js";
 import { formatNumber, h, replace } from "../dom.js";
 import { sectionForm } from "../settings-form.js";
 import { loadSection } from "../settings-data.js";
+import { lookups } from "../lookups.js";
 
 async function topHolders(guildId) {
   try {
@@ -17,7 +18,7 @@ export default {
   id: "reputation",
   title: "Reputation",
   async render(panel, ctx) {
-    const [section, top] = await Promise.all([loadSection(ctx.guildId, "rep"), topHolders(ctx.guildId)]);
+    const [section, top, found] = await Promise.all([loadSection(ctx.guildId, "rep"), topHolders(ctx.guildId), lookups(ctx.guildId)]);
     const rows = (top && top.entries) || [];
     replace(panel, h("h2", {}, "Reputation"),
       top ? h("div", { class: "card" }, h("h3", {}, "Most reputation"),
@@ -26,7 +27,7 @@ export default {
           h("tbody", {}, rows.map((r, i) => h("tr", {}, h("td", {}, String(r.place ?? i + 1)),
             h("td", {}, r.name ? `${r.name} (${r.user_id})` : r.user_id), h("td", {}, formatNumber(r.rep)))))))
           : h("p", { class: "empty" }, "Nobody has been given reputation yet (/rep give).")) : null,
-      section ? h("div", { class: "card" }, h("h3", {}, section.title), sectionForm(section, ctx, {
+      section ? h("div", { class: "card" }, h("h3", {}, section.title), sectionForm(section, ctx, { lookups: found,
         hints: { cooldown_hours: "Hours before a member can give rep again.",
           pair_cooldown_hours: "Hours before the same giver can rep the same member again." } })) : null);
   },
