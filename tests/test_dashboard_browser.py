@@ -176,6 +176,56 @@ def test_cases_filter_by_type_and_page(page, site):
     page.wait_for_selector("#case-results .empty")
 
 
+def test_automod_rules_and_words_saved_in_the_editor_are_what_the_live_tester_runs(page, site):
+    log_in(page, site, OWNER)
+    page.goto(site.url + f"/dashboard/#/guild/{GUILD}/automod")
+    page.wait_for_selector("#tab-panel[data-state='ready']")
+    tester = page.locator("#automod-test-text")
+    tester.fill("THIS IS ALL CAPS SHOUTING")
+    page.wait_for_selector("#automod-verdict .verdict.clean")  # no rule is on yet
+    caps = page.locator("form[data-rule='caps']")
+    caps.get_by_label("Rule on").check()
+    caps.get_by_role("button", name="Save rule").click()
+    page.wait_for_selector("form[data-rule='caps'] .notice.ok")
+    words = page.locator("form[data-list='words']")
+    words.locator("textarea").fill("frobnicate\nwidget*")
+    words.get_by_role("button", name="Save list").click()
+    page.wait_for_selector("form[data-list='words'] .notice.ok")
+    bad_words = page.locator("form[data-rule='bad_words']")
+    bad_words.get_by_label("Rule on").check()
+    bad_words.get_by_role("button", name="Save rule").click()
+    page.wait_for_selector("form[data-rule='bad_words'] .notice.ok")
+    assert any(rule["trigger_type"] == 1 for rule in site.fake.automod_rules(GUILD))  # pushed to Discord's AutoMod
+
+    tester.fill("THIS IS ALL CAPS SHOUTING")
+    page.wait_for_selector("#automod-verdict .verdict.hit")
+    assert "caps" in page.locator("#automod-verdict p.verdict").inner_text()
+    tester.fill("my widgets are fine")
+    page.wait_for_selector("#automod-verdict p.verdict:text('bad_words')")
+    page.reload()
+    page.wait_for_selector("#tab-panel[data-state='ready']")
+    assert page.locator("form[data-rule='caps']").get_by_label("Rule on").is_checked()
+    assert page.locator("form[data-list='words'] textarea").input_value().split("\n") == ["frobnicate", "widget*"]
+
+
+def test_a_custom_command_previews_as_you_type_and_is_registered_on_save(page, site):
+    log_in(page, site, OWNER)
+    page.goto(site.url + f"/dashboard/#/guild/{GUILD}/custom")
+    page.wait_for_selector("#tab-panel[data-state='ready']")
+    page.get_by_label("Name").fill("hello")
+    page.get_by_label("Description").fill("Say hello")
+    page.get_by_label("Response template").fill("Hi {{ user.name }}, <b>welcome</b>!")
+    page.wait_for_selector("#cc-preview:text('Hi you')")
+    assert page.locator("#cc-preview").inner_text() == "Hi you, <b>welcome</b>!"  # shown as text, not markup
+    page.get_by_label("Response template").fill("{{ nope(")
+    page.wait_for_selector("#cc-preview.error")
+    page.get_by_label("Response template").fill("Hi {{ user.name }}!")
+    page.get_by_role("button", name="Save command").click()
+    page.wait_for_selector("#cc-status.notice.ok")
+    assert "/hello" in page.locator("#cc-table").inner_text()
+    assert [c["name"] for c in site.fake.commands(GUILD)] == ["hello"]
+
+
 def test_cancel_on_discords_page_says_the_login_was_cancelled(page, site):
     site.fake.sign_in_web(OWNER)
     page.goto(site.url + "/dashboard/")
