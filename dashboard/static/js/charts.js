@@ -5,7 +5,7 @@ let loading = null;
 const DAY_INCRS = [1, 2, 7, 14, 30, 60, 91, 182, 365].map((d) => d * 86400); // ticks on whole days only
 const COUNT_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 1e7];
 
-function loadUPlot() {
+export function loadUPlot() {
   if (window.uPlot) return Promise.resolve(window.uPlot);
   if (!loading) {
     loading = new Promise((resolve, reject) => {

@@ -3,8 +3,6 @@ import { get, post } from "../api.js";
 import { field, h, replace } from "../dom.js";
 
 export default {
-  id: "access",
-  title: "Access",
   async render(panel, ctx) {
     const data = await get("api/access", { guild_id: ctx.guildId });
     const roles = data.roles || []; // null when Discord didn't list them: a role id field instead of a picker

@@ -5,8 +5,6 @@ import { loadSection } from "../settings-data.js";
 import { lookups } from "../lookups.js";
 
 export default {
-  id: "ai",
-  title: "AI",
   async render(panel, ctx) {
     const [section, found] = await Promise.all([loadSection(ctx.guildId, "ai"), lookups(ctx.guildId)]);
     replace(panel, h("h2", {}, "AI answers"),

@@ -124,8 +124,6 @@ function tester(ctx) {
 }
 
 export default {
-  id: "automod",
-  title: "Automod",
   async render(panel, ctx) {
     const [data, found] = await Promise.all([get("api/automod", { guild_id: ctx.guildId }), lookups(ctx.guildId)]);
     const rules = data.rules || [];

@@ -8,8 +8,6 @@ function shown(value) {
 }
 
 export default {
-  id: "changes",
-  title: "Change log",
   async render(panel, ctx) {
     const list = h("div", { id: "change-list" });
     const more = h("button", { type: "button", id: "changes-more", hidden: true }, "Older changes");

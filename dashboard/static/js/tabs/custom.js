@@ -11,8 +11,6 @@ function parseOptions(text) {
 }
 
 export default {
-  id: "custom",
-  title: "Custom commands",
   async render(panel, ctx) {
     const data = await get("api/custom", { guild_id: ctx.guildId });
     const commands = data.commands || [];

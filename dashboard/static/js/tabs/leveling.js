@@ -6,8 +6,6 @@ import { loadSection } from "../settings-data.js";
 import { lookups } from "../lookups.js";
 
 export default {
-  id: "leveling",
-  title: "Leveling",
   async render(panel, ctx) {
     const [section, found] = await Promise.all([loadSection(ctx.guildId, "xp"), lookups(ctx.guildId)]);
     const board = h("div", { id: "leaderboard", "aria-live": "polite" });

@@ -9,8 +9,6 @@ function who(name, id) {
 }
 
 export default {
-  id: "moderation",
-  title: "Moderation",
   async render(panel, ctx) {
     const filters = { user_id: "", type: "", moderator_id: "", since: "", until: "" };
     // Keyset paging: the API gives the `before` of the next page; the stack remembers the way back.

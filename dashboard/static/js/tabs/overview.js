@@ -1,6 +1,5 @@
 // Overview: the guild's counts, cases by type and messages per day over time, the most active members.
 import { get } from "../api.js";
-import { lineChart } from "../charts.js";
 import { formatNumber, h, replace } from "../dom.js";
 
 function stat(label, value, id) {
@@ -10,8 +9,6 @@ function stat(label, value, id) {
 const PERIODS = [[7, "7 days"], [30, "30 days"], [90, "90 days"]];
 
 export default {
-  id: "overview",
-  title: "Overview",
   async render(panel, ctx) {
     let days = 30;
     let cleanups = [];
@@ -21,7 +18,9 @@ export default {
     replace(panel, h("div", { class: "row spread" }, h("h2", {}, "Overview"), periods), body);
 
     async function draw() {
-      const stats = await get("api/stats", { guild_id: ctx.guildId, days });
+      // The chart code and uPlot load while the figures are on their way, not after.
+      const [stats, { lineChart }] = await Promise.all([get("api/stats", { guild_id: ctx.guildId, days }),
+        import("../charts.js").then((charts) => { charts.loadUPlot().catch(() => {}); return charts; })]);
       if (!ctx.isCurrent()) return;
       for (const b of periods.children) b.setAttribute("aria-pressed", Number(b.dataset.days) === days ? "true" : "false");
       cleanups.forEach((fn) => fn());

@@ -15,8 +15,6 @@ async function topHolders(guildId) {
 }
 
 export default {
-  id: "reputation",
-  title: "Reputation",
   async render(panel, ctx) {
     const [section, top, found] = await Promise.all([loadSection(ctx.guildId, "rep"), topHolders(ctx.guildId), lookups(ctx.guildId)]);
     const rows = (top && top.entries) || [];

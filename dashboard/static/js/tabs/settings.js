@@ -5,8 +5,6 @@ import { loadSettings } from "../settings-data.js";
 import { lookups } from "../lookups.js";
 
 export default {
-  id: "settings",
-  title: "Settings",
   async render(panel, ctx) {
     const [sections, found] = await Promise.all([loadSettings(ctx.guildId), lookups(ctx.guildId)]);
     replace(panel, h("h2", {}, "Settings"),
