@@ -290,6 +290,7 @@ def test_a_read_only_role_sees_the_settings_but_cannot_change_them(browser, site
         page.goto(site.url + f"/dashboard/#/guild/{GUILD}/settings")
         page.wait_for_selector("form[data-section='rep']")
         assert page.locator("form[data-section='rep'] button[type=submit]").is_disabled()
+        assert "read-only access" in page.locator("#read-only").inner_text()
         assert "Read-only access" in page.locator("form[data-section='rep']").inner_text()
         open_tab(page, "Access", state="error")
         assert "don't have access" in page.locator("#tab-panel .notice.error").inner_text()

@@ -95,7 +95,8 @@ async function showGuild(guildId, tabId) {
   document.title = `${tab.title} · ${guild.name} · StatusSync`;
   if (!state.guildView || state.guildView.guildId !== guildId) {
     const root = h("div", { id: "guild-view" });
-    replace(screen, root);
+    replace(screen, guild.access === "read"
+      ? h("p", { class: "notice", id: "read-only" }, "You have read-only access to this server's dashboard: you can look, not change.") : null, root);
     const tabs = mountTabs(root, TABS, {
       selected: tab.id,
       onSelect: (id) => { location.hash = `#/guild/${guildId}/${id}`; },
