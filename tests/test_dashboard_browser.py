@@ -14,7 +14,7 @@ import pytest
 from tests import interactions as ix
 from tests.browser import browser, live_server, page, screenshot  # noqa: F401  (fixtures)
 from tests.dashboard_support import (  # noqa: F401  (fixtures)
-    GUILD, MANAGER, MANAGER_ROLE, MEMBER, OWNER, READ_ROLE, READER, clock, dash_discord, dash_settings)
+    GUILD, MANAGER, MANAGER_ROLE, MEMBER, OTHER_GUILD, OWNER, READ_ROLE, READER, clock, dash_discord, dash_settings)
 
 STATIC = Path(__file__).resolve().parents[1] / "dashboard" / "static"
 CHANNEL = "880000000000000001"
@@ -135,11 +135,26 @@ def test_login_pick_a_server_read_stats_change_a_setting_and_find_it_after_reloa
 def test_a_config_command_change_shows_in_the_change_log_as_from_config(page, site):
     site.discord.command("config", [ix.sub("rep", ix.opt("cooldown_hours", 6, 4))], user_id=MANAGER,
                          permissions=ix.MANAGE_GUILD)
+    site.discord.command("config", [ix.sub("xp", ix.opt("enabled", False, 5))], user_id=MANAGER,
+                         permissions=ix.MANAGE_GUILD)
     log_in(page, site, OWNER)
     page.goto(site.url + f"/dashboard/#/guild/{GUILD}/changes")
     page.wait_for_selector("#changes")
-    row = page.locator("#changes tbody tr").first.inner_text()
-    assert "rep.cooldown_hours" in row and "/config" in row and MANAGER in row
+    rows = page.locator("#changes tbody tr")
+    assert rows.count() == 2 and "xp.enabled" in rows.first.inner_text()
+    page.get_by_label("Show").select_option("rep")
+    page.wait_for_selector("#changes tbody tr:only-child")
+    row = rows.first.inner_text()
+    assert "rep.cooldown_hours" in row and "/config" in row and MANAGER in row and "24" in row and "6" in row
+
+
+def test_a_server_you_cannot_manage_is_refused_in_plain_words(page, site):
+    log_in(page, site, OWNER)
+    page.goto(site.url + f"/dashboard/#/guild/{OTHER_GUILD}/overview")
+    page.wait_for_selector("#notice .notice.error")
+    assert "don't have access to that server" in page.locator("#notice").inner_text()
+    page.wait_for_selector("#guild-list")
+    assert "Other Guild" not in page.locator("#guild-list").inner_text()
 
 
 def test_a_case_reason_with_script_is_shown_as_text_and_never_runs(page, site):
@@ -372,3 +387,23 @@ def test_the_page_has_no_inline_script_style_or_handler_and_loads_nothing_from_e
             text = text.split("*/", 1)[1]  # its licence line names its home page
         assert not re.search(r"""(src|href|url)\s*[=(]\s*["']?(https?:)?//""", text), path
         assert "innerHTML" not in text or path.name.startswith("uPlot"), path
+
+
+def test_every_api_call_the_page_makes_is_in_the_openapi_description(app):
+    """The front end and the server agree: each route (and method) the JS names is one the API documents."""
+    paths = app.test_client().get("/dashboard/api/openapi.json").get_json()["paths"]
+    documented = {re.sub(r"\{[^}]+\}", "{}", path): {m.upper() for m in ops} for path, ops in paths.items()}
+    called = set()
+    for path in STATIC.rglob("*.js"):
+        if path.parent.name == "vendor":
+            continue
+        text = path.read_text()
+        for method, route in re.findall(r"""\b(get|post|request)?\(?\s*[`"]((?:api|auth)/[^"`?]*)[`"]""", text):
+            route = "/dashboard/" + re.sub(r"\$\{[^}]+\}", "{}", route)
+            called.add((method, route))
+            if route.startswith("/dashboard/auth/"):
+                continue  # login pages and /auth/user are the auth blueprint's, outside /dashboard/api/
+            assert route in documented, f"{path.name} calls {route}, which the OpenAPI description lacks"
+            if method in ("get", "post"):
+                assert method.upper() in documented[route], f"{path.name}: {method.upper()} {route} is not documented"
+    assert len(called) >= 20 and ("", "/dashboard/api/channels") in called  # the scan itself found the calls

@@ -1,6 +1,7 @@
 // Change log: who changed which setting, from what to what, when, and whether from the dashboard or /config.
 import { get } from "../api.js";
-import { formatDate, h, replace } from "../dom.js";
+import { field, formatDate, h, replace } from "../dom.js";
+import { loadSettings } from "../settings-data.js";
 
 function shown(value) {
   if (value === null || value === undefined) return "(none)";
@@ -9,15 +10,24 @@ function shown(value) {
 
 export default {
   async render(panel, ctx) {
-    const list = h("div", { id: "change-list" });
+    const list = h("div", { id: "change-list", "aria-live": "polite" });
     const more = h("button", { type: "button", id: "changes-more", hidden: true }, "Older changes");
+    const sections = await loadSettings(ctx.guildId).catch(() => []);
+    const only = h("select", { id: "changes-section" }, h("option", { value: "" }, "every setting"),
+      sections.map((s) => h("option", { value: s.name }, s.title)), h("option", { value: "access" }, "Dashboard access"));
     replace(panel, h("h2", {}, "Change log"),
       h("p", { class: "muted" }, "Every settings change, from this dashboard or from /config in Discord."),
-      h("div", { class: "card" }, list, h("div", { class: "pager" }, more)));
+      h("div", { class: "card" }, h("div", { class: "row" }, field("Show", only)), list, h("div", { class: "pager" }, more)));
     const rows = [];
     let cursor = null;
+    only.addEventListener("change", () => {
+      rows.length = 0;
+      cursor = null;
+      load().catch((err) => ctx.notify(err.message));
+    });
     async function load() {
-      const data = await get("api/changes", { guild_id: ctx.guildId, before: cursor });
+      const data = await get("api/changes", { guild_id: ctx.guildId, before: cursor, section: only.value });
+      if (!ctx.isCurrent()) return;
       rows.push(...(data.changes || []));
       cursor = data.next_before ?? null;
       more.hidden = !cursor;
