@@ -59,13 +59,18 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+REQUEST_BUDGET_S = 8.0  # every Discord and database wait of one dashboard request fits in this
+
+
 def _guarded(view, kwargs, gate):
     """Run gate(conn, now) -> extra view kwargs, then the view; every refusal becomes a JSON error."""
+    from app import deadlines
     from app.dashboard_data.errors import DashboardError
+    from app.discord.errors import DiscordError
     from app.errors import DatabaseUnavailable, UserError
     rt = runtime()
     try:
-        with rt.connection() as conn:
+        with deadlines.within(REQUEST_BUDGET_S), rt.connection() as conn:
             g.db = conn
             now = rt.clock()
             try:
@@ -86,6 +91,8 @@ def _guarded(view, kwargs, gate):
         return _refusal(429, f"Too many requests; wait {error.retry_after} s.", {"Retry-After": str(error.retry_after)})
     except DatabaseUnavailable:
         return _refusal(503, "The database is not answering; try again in a moment.")
+    except (deadlines.DeadlineExceeded, DiscordError):
+        return _refusal(503, "Discord is slow or not answering right now; try again in a moment.")
 
 
 def login_required(view):

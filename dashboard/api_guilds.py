@@ -38,16 +38,21 @@ def leaderboard(guild, conn):
     period = inputs.choice(request.args.get("period"), "period", ("weekly", "all"), "weekly")
     page_number = inputs.integer(request.args.get("page"), "page", 1, 1, 100000)
     size = inputs.integer(request.args.get("page_size"), "page_size", 25, 1, 100)
-    return jsonify(boards.page(conn, guild.guild_id, period, page_number, runtime().clock(), page_size=size))
+    from app.dashboard_data import names
+    board = boards.page(conn, guild.guild_id, period, page_number, runtime().clock(), page_size=size)
+    names.add_names(conn, board["entries"], {"user_id": "name"})
+    return jsonify(board)
 
 
 @bp.get("/rep")
 @guild_access(write=False)
 def rep_top(guild, conn):
+    from app.dashboard_data import names
     from app.social import rep
     limit = inputs.integer(request.args.get("limit"), "limit", 25, 1, 100)
-    return jsonify(entries=[{"place": index + 1, "user_id": str(row["user_id"]), "rep": row["rep"]}
-                            for index, row in enumerate(rep.top(conn, guild.guild_id, limit))])
+    entries = [{"place": index + 1, "user_id": str(row["user_id"]), "rep": row["rep"]}
+               for index, row in enumerate(rep.top(conn, guild.guild_id, limit))]
+    return jsonify(entries=names.add_names(conn, entries, {"user_id": "name"}))
 
 
 @bp.get("/roles")

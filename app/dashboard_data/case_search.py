@@ -1,5 +1,6 @@
 """Moderation cases for the dashboard: filtered, newest first, keyset-paged on the case number."""
 from app import db
+from app.dashboard_data import names
 from app.moderation import cases as case_store
 
 MAX_PAGE = 100
@@ -16,11 +17,13 @@ def _case(row) -> dict:
 def search(conn, guild_id, *, user_id=None, moderator_id=None, action=None, since=None, until=None, before=None,
            limit=25) -> dict:
     """{cases, next_before}: next_before is the `before` of the next page, None on the last."""
-    rows = db.all_rows(conn, "dashboard.search_cases", {
+    query = "dashboard.search_cases_by_time" if since or until else "dashboard.search_cases"
+    rows = db.all_rows(conn, query, {
         "guild_id": int(guild_id), "user_id": user_id, "moderator_id": moderator_id, "action": action,
         "since": since, "until": until, "before": before, "limit": limit + 1})
     page = rows[:limit]
-    return {"cases": [_case(r) for r in page], "next_before": page[-1]["case_number"] if len(rows) > limit else None}
+    shown = names.add_names(conn, [_case(r) for r in page], {"user_id": "user_name", "moderator_id": "moderator_name"})
+    return {"cases": shown, "next_before": page[-1]["case_number"] if len(rows) > limit else None}
 
 
 def one_case(conn, guild_id, number: int) -> dict | None:
@@ -31,4 +34,5 @@ def one_case(conn, guild_id, number: int) -> dict | None:
     history = [{"old_reason": n["old_reason"], "new_reason": n["new_reason"],
                 "author_id": str(n["author_id"]) if n["author_id"] else None, "changed_at": n["created_at"].isoformat()}
                for n in case_store.case_notes(conn, guild_id, number)]
-    return {"case": _case(row), "history": history}
+    [case] = names.add_names(conn, [_case(row)], {"user_id": "user_name", "moderator_id": "moderator_name"})
+    return {"case": case, "history": names.add_names(conn, history, {"author_id": "author_name"})}

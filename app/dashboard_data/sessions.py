@@ -23,6 +23,8 @@ def create(conn, *, user: dict, token: dict, now, hours: int) -> str:
         "access_token": token["access_token"], "refresh_token": token.get("refresh_token"),
         "token_expires_at": now + timedelta(seconds=int(expires_in)) if expires_in else None,
         "now": now, "expires_at": now + timedelta(hours=hours)})
+    from app.dashboard_data import names
+    names.remember(conn, [user], now)
     return session_id
 
 

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from app import db
-from app.dashboard_data import discord_view
+from app.dashboard_data import discord_view, names
 
 TOP = 10
 
@@ -29,6 +29,6 @@ def overview(conn, discord, guild_id, now, days: int) -> dict:
         "cases": {"recorded": recorded["last_number"] if recorded else 0,
                   "by_type": dict(sorted(cases_by_type.items()))},
         "messages": {"per_day": messages, "total": sum(messages)},
-        "most_active": [{"user_id": str(r["user_id"]), "messages": r["message_count"], "xp": r["xp"],
-                         "level": r["level"]} for r in top],
+        "most_active": names.add_names(conn, [{"user_id": str(r["user_id"]), "messages": r["message_count"],
+                                               "xp": r["xp"], "level": r["level"]} for r in top], {"user_id": "name"}),
     }

@@ -65,9 +65,46 @@ CREATE TABLE guild_message_days (
     PRIMARY KEY (guild_id, day)
 );
 
+-- Display names the bot has seen (message authors in the scan, dashboard logins), shown next to ids.
+CREATE TABLE dashboard_user_names (
+    user_id     bigint PRIMARY KEY,
+    name        text NOT NULL,
+    updated_at  timestamptz NOT NULL
+);
+
 -- Case search (keyset on case_number under each filter) and the per-day chart.
 CREATE INDEX mod_cases_by_action ON mod_cases (guild_id, action, case_number DESC) WHERE deleted_at IS NULL;
 CREATE INDEX mod_cases_by_moderator ON mod_cases (guild_id, moderator_id, case_number DESC) WHERE deleted_at IS NULL;
-CREATE INDEX mod_cases_by_day ON mod_cases (guild_id, created_at) INCLUDE (action) WHERE deleted_at IS NULL;
+CREATE INDEX mod_cases_by_time ON mod_cases (guild_id, created_at DESC, case_number DESC) WHERE deleted_at IS NULL;
+-- Cases per guild, UTC day and type, kept by a trigger so the overview's chart reads days, not cases.
+CREATE TABLE guild_case_days (
+    guild_id    bigint NOT NULL,
+    day         date NOT NULL,
+    action      text NOT NULL,
+    cases       integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (guild_id, day, action)
+);
+
+CREATE FUNCTION count_case_days() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.deleted_at IS NULL THEN
+        UPDATE guild_case_days SET cases = cases - 1
+        WHERE guild_id = OLD.guild_id AND day = (OLD.created_at AT TIME ZONE 'UTC')::date AND action = OLD.action;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.deleted_at IS NULL THEN
+        INSERT INTO guild_case_days (guild_id, day, action, cases)
+        VALUES (NEW.guild_id, (NEW.created_at AT TIME ZONE 'UTC')::date, NEW.action, 1)
+        ON CONFLICT (guild_id, day, action) DO UPDATE SET cases = guild_case_days.cases + 1;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER mod_cases_count_days AFTER INSERT OR DELETE OR UPDATE OF deleted_at, action, created_at
+    ON mod_cases FOR EACH ROW EXECUTE FUNCTION count_case_days();
+
+INSERT INTO guild_case_days (guild_id, day, action, cases)
+SELECT guild_id, (created_at AT TIME ZONE 'UTC')::date, action, count(*) FROM mod_cases
+WHERE deleted_at IS NULL GROUP BY 1, 2, 3;
+
 -- Most active members.
 CREATE INDEX user_xp_most_messages ON user_xp (guild_id, message_count DESC, user_id);

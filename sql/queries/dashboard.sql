@@ -62,9 +62,8 @@ SELECT day, messages FROM guild_message_days
 WHERE guild_id = %(guild_id)s AND day >= %(since)s ORDER BY day;
 
 -- name: cases_per_day
-SELECT (created_at AT TIME ZONE 'UTC')::date AS day, action, count(*) AS n FROM mod_cases
-WHERE guild_id = %(guild_id)s AND deleted_at IS NULL AND created_at >= %(since)s
-GROUP BY 1, 2;
+SELECT day, action, cases AS n FROM guild_case_days
+WHERE guild_id = %(guild_id)s AND day >= %(since)s AND cases > 0;
 
 -- name: cases_recorded
 SELECT last_number FROM mod_case_counters WHERE guild_id = %(guild_id)s;
@@ -83,7 +82,31 @@ WHERE guild_id = %(guild_id)s AND deleted_at IS NULL
   AND (%(user_id)s::bigint IS NULL OR user_id = %(user_id)s::bigint)
   AND (%(moderator_id)s::bigint IS NULL OR moderator_id = %(moderator_id)s::bigint)
   AND (%(action)s::text IS NULL OR action = %(action)s::text)
-  AND (%(since)s::timestamptz IS NULL OR created_at >= %(since)s::timestamptz)
-  AND (%(until)s::timestamptz IS NULL OR created_at < %(until)s::timestamptz)
 ORDER BY case_number DESC
 LIMIT %(limit)s;
+
+-- name: search_cases_by_time
+-- With a date range: walk (guild_id, created_at DESC, case_number DESC) from the range's end, so a month a
+-- year back costs that month, not the year since; `before` continues after that case.
+SELECT case_number, action, user_id, moderator_id, reason, created_at, expires_at, active, source FROM mod_cases
+WHERE guild_id = %(guild_id)s AND deleted_at IS NULL
+  AND (%(before)s::integer IS NULL OR (created_at, case_number) < (
+        SELECT created_at, case_number FROM mod_cases
+        WHERE guild_id = %(guild_id)s AND case_number = %(before)s::integer))
+  AND (%(user_id)s::bigint IS NULL OR user_id = %(user_id)s::bigint)
+  AND (%(moderator_id)s::bigint IS NULL OR moderator_id = %(moderator_id)s::bigint)
+  AND (%(action)s::text IS NULL OR action = %(action)s::text)
+  AND (%(since)s::timestamptz IS NULL OR created_at >= %(since)s::timestamptz)
+  AND (%(until)s::timestamptz IS NULL OR created_at < %(until)s::timestamptz)
+ORDER BY created_at DESC, case_number DESC
+LIMIT %(limit)s;
+
+-- name: remember_names
+-- Rows of (user_id, name) as two arrays; a name already known and unchanged is not rewritten.
+INSERT INTO dashboard_user_names (user_id, name, updated_at)
+SELECT u, n, %(now)s FROM unnest(%(user_ids)s::bigint[], %(names)s::text[]) AS t (u, n)
+ON CONFLICT (user_id) DO UPDATE SET name = EXCLUDED.name, updated_at = EXCLUDED.updated_at
+WHERE dashboard_user_names.name IS DISTINCT FROM EXCLUDED.name;
+
+-- name: names_of
+SELECT user_id, name FROM dashboard_user_names WHERE user_id = ANY (%(user_ids)s::bigint[]);
