@@ -278,10 +278,10 @@ def test_tabs_work_from_the_keyboard(page, site):
     assert page.evaluate("document.activeElement.id") == "tab-settings"
     page.keyboard.press("ArrowRight")  # wraps around
     assert page.evaluate("document.activeElement.id") == "tab-overview"
+    page.wait_for_selector("#tab-panel[data-tab='overview'][data-state='ready']")
     page.keyboard.press("Tab")  # one tab stop for the whole strip: Tab goes into the panel
-    assert page.evaluate("document.activeElement.id") == "tab-panel"
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline != "none"  # focus is visible
+    focused = page.evaluate("[document.activeElement.id, document.activeElement.tagName, getComputedStyle(document.activeElement).outlineStyle]")
+    assert focused[0] == "tab-panel" and focused[2] != "none", focused  # and the focus is visible
 
 
 def test_a_read_only_role_sees_the_settings_but_cannot_change_them(browser, site):  # noqa: F811

@@ -60,3 +60,9 @@ export function initials(name) {
   const words = String(name || "?").trim().split(/\s+/).slice(0, 2);
   return words.map((w) => Array.from(w)[0] || "").join("").toUpperCase() || "?";
 }
+
+// A member as moderators want them: the name people see, and the id to search or copy.
+export function who(name, id) {
+  if (!id) return name || "—";
+  return name ? `${name} (${id})` : String(id);
+}

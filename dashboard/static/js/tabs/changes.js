@@ -1,6 +1,6 @@
 // Change log: who changed which setting, from what to what, when, and whether from the dashboard or /config.
 import { get } from "../api.js";
-import { field, formatDate, h, replace } from "../dom.js";
+import { field, formatDate, h, replace, who } from "../dom.js";
 import { loadSettings } from "../settings-data.js";
 
 function shown(value) {
@@ -35,7 +35,7 @@ export default {
         h("thead", {}, h("tr", {}, ["When", "Who", "Setting", "From", "To", "Where"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, rows.map((c) => h("tr", {},
           h("td", { "data-label": "When" }, formatDate(c.changed_at)),
-          h("td", { "data-label": "Who" }, c.actor_name || (ctx.user && c.actor_id === ctx.user.id ? `you (${c.actor_id})` : c.actor_id) || "StatusSync"),
+          h("td", { "data-label": "Who" }, c.actor_id ? who(c.actor_name, c.actor_id) : "StatusSync"),
           h("td", { "data-label": "Setting" }, h("code", {}, `${c.section}.${c.key}`)),
           h("td", { "data-label": "From", class: "reason" }, shown(c.old)),
           h("td", { "data-label": "To", class: "reason" }, shown(c.new)),

@@ -1,6 +1,6 @@
 // Leveling: the leaderboard (this week or all time, paged) and the XP settings.
 import { get } from "../api.js";
-import { formatNumber, h, replace } from "../dom.js";
+import { formatNumber, h, replace, who } from "../dom.js";
 import { sectionForm } from "../settings-form.js";
 import { loadSection } from "../settings-data.js";
 import { lookups } from "../lookups.js";
@@ -26,7 +26,7 @@ export default {
         h("div", { class: "table-wrap" }, h("table", { id: "leaderboard-table", class: "responsive" },
           h("thead", {}, h("tr", {}, ["Place", "Member", "Level", "XP"].map((t) => h("th", { scope: "col" }, t)))),
           h("tbody", {}, rows.map((r) => h("tr", {}, h("td", { "data-label": "Place" }, String(r.place)),
-            h("td", { "data-label": "Member" }, r.name ? `${r.name} (${r.user_id})` : r.user_id),
+            h("td", { "data-label": "Member" }, who(r.name, r.user_id)),
             h("td", { "data-label": "Level" }, formatNumber(r.level)), h("td", { "data-label": "XP" }, formatNumber(r.xp))))))), pager]
         : h("p", { class: "empty" }, period === "weekly" ? "Nobody has earned XP this week yet." : "Nobody has earned XP yet."));
     }

@@ -1,12 +1,8 @@
 // Moderation: cases filtered by member, type, moderator and date, paged; a case's reason history.
 import { get } from "../api.js";
-import { field, formatDate, h, replace } from "../dom.js";
+import { field, formatDate, h, replace, who } from "../dom.js";
 
 const TYPES = ["", "warn", "timeout", "untimeout", "kick", "ban", "unban", "automod_block", "automod_alert", "automod_timeout"];
-
-function who(name, id) {
-  return name ? `${name} (${id})` : String(id ?? "—");
-}
 
 export default {
   async render(panel, ctx) {

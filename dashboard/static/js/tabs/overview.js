@@ -1,6 +1,6 @@
 // Overview: the guild's counts, cases by type and messages per day over time, the most active members.
 import { get } from "../api.js";
-import { formatNumber, h, replace } from "../dom.js";
+import { formatNumber, h, replace, who } from "../dom.js";
 
 function stat(label, value, id) {
   return h("div", { class: "stat", id }, h("span", { class: "value" }, formatNumber(value)), h("span", { class: "label" }, label));
@@ -40,7 +40,7 @@ export default {
           top.length ? h("div", { class: "table-wrap" }, h("table", { id: "top-members", class: "responsive" },
             h("thead", {}, h("tr", {}, ["#", "Member", "Messages", "Level", "XP"].map((t) => h("th", { scope: "col" }, t)))),
             h("tbody", {}, top.map((m, i) => h("tr", {}, h("td", { "data-label": "#" }, String(i + 1)),
-              h("td", { "data-label": "Member" }, m.name ? `${m.name} (${m.user_id})` : m.user_id),
+              h("td", { "data-label": "Member" }, who(m.name, m.user_id)),
               h("td", { "data-label": "Messages" }, formatNumber(m.messages)),
               h("td", { "data-label": "Level" }, formatNumber(m.level)),
               h("td", { "data-label": "XP" }, formatNumber(m.xp)))))))

@@ -1,6 +1,6 @@
 // Reputation: the cooldowns that keep rep meaningful, and (when the API lists it) who holds the most.
 import { ApiError, get } from "../api.js";
-import { formatNumber, h, replace } from "../dom.js";
+import { formatNumber, h, replace, who } from "../dom.js";
 import { sectionForm } from "../settings-form.js";
 import { loadSection } from "../settings-data.js";
 import { lookups } from "../lookups.js";
@@ -23,7 +23,7 @@ export default {
         rows.length ? h("div", { class: "table-wrap" }, h("table", { id: "rep-table" },
           h("thead", {}, h("tr", {}, ["Place", "Member", "Reputation"].map((t) => h("th", { scope: "col" }, t)))),
           h("tbody", {}, rows.map((r, i) => h("tr", {}, h("td", {}, String(r.place ?? i + 1)),
-            h("td", {}, r.name ? `${r.name} (${r.user_id})` : r.user_id), h("td", {}, formatNumber(r.rep)))))))
+            h("td", {}, who(r.name, r.user_id)), h("td", {}, formatNumber(r.rep)))))))
           : h("p", { class: "empty" }, "Nobody has been given reputation yet (/rep give).")) : null,
       section ? h("div", { class: "card" }, h("h3", {}, section.title), sectionForm(section, ctx, { lookups: found,
         hints: { cooldown_hours: "Hours before a member can give rep again.",
