@@ -263,6 +263,24 @@ def test_an_expired_session_sends_you_to_log_in_again(page, site):
     assert page.locator("#login-message").inner_text() == "Your session expired — log in again."
 
 
+def test_a_save_after_the_session_expired_keeps_the_form_and_the_login_comes_back_to_it(page, site):
+    log_in(page, site, OWNER)
+    page.goto(site.url + f"/dashboard/#/guild/{GUILD}/settings")
+    page.wait_for_selector("#tab-panel[data-state='ready']")
+    page.request.get(site.url + "/dashboard/auth/logout")
+    form = page.locator("form[data-section='rep']")
+    form.get_by_label("Cooldown hours", exact=True).fill("30")
+    form.get_by_role("button", name="Save").click()
+    page.wait_for_selector("#notice .notice.error")
+    assert "Your session expired" in page.locator("#notice").inner_text()
+    assert form.get_by_label("Cooldown hours", exact=True).input_value() == "30"  # nothing typed is lost
+    page.locator("#notice").get_by_role("link", name="Log in again").click()
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(re.compile(r".*/dashboard/#/guild/\d+/settings$"))
+    page.wait_for_selector("#tab-panel[data-tab='settings'][data-state='ready']")
+    assert page.locator("form[data-section='rep']").get_by_label("Cooldown hours", exact=True).input_value() == "24"
+
+
 def test_tabs_work_from_the_keyboard(page, site):
     log_in(page, site, OWNER)
     open_guild(page)

@@ -65,7 +65,7 @@ export async function request(path, { method = "GET", query, body } = {}) {
   }
   if (!response.ok) {
     const error = new ApiError(response.status, describe(response.status, data), data && data.code);
-    if (response.status === 401) document.dispatchEvent(new CustomEvent("session-expired", { detail: error }));
+    if (response.status === 401) document.dispatchEvent(new CustomEvent("session-expired", { detail: { error, method } }));
     throw error;
   }
   if (data && typeof data.csrf_token === "string") csrfToken = data.csrf_token;

@@ -28,8 +28,23 @@ export function notify(message, kind = "error", actions = []) {
     actions.length ? h("div", { class: "actions" }, actions) : null));
 }
 
+const RETURN_KEY = "statussync-return";
+
+// The page you were on comes back after the login (the server only knows /dashboard/, not the #tab).
 function loginLink(text = "Log in with Discord") {
-  return h("a", { class: "button primary", href: url("auth/login").href, id: "login" }, text);
+  const link = h("a", { class: "button primary", href: url("auth/login").href, id: "login" }, text);
+  link.addEventListener("click", () => {
+    try { if (location.hash.length > 2) sessionStorage.setItem(RETURN_KEY, location.hash); } catch (err) { /* not kept */ }
+  });
+  return link;
+}
+
+function returnAfterLogin() {
+  try {
+    const back = sessionStorage.getItem(RETURN_KEY);
+    sessionStorage.removeItem(RETURN_KEY);
+    if (back && /^#\/guild\/\d{1,20}\/[a-z]{1,20}$/.test(back) && !location.hash) history.replaceState(null, "", back);
+  } catch (err) { /* storage blocked */ }
 }
 
 function showLogin(message) {
@@ -181,7 +196,12 @@ async function boot() {
   }
   showUser(state.user);
   try { state.guilds = await guilds; } catch (err) { state.guilds = null; } // asked again by the picker
-  document.addEventListener("session-expired", () => showLogin(LOGIN_ERRORS.expired));
+  document.addEventListener("session-expired", (event) => {
+    // A failed save keeps the form as typed: the user logs in (in another tab, say) and saves again.
+    if (event.detail && event.detail.method !== "GET") notify(LOGIN_ERRORS.expired, "error", [loginLink("Log in again")]);
+    else showLogin(LOGIN_ERRORS.expired);
+  });
+  returnAfterLogin();
   window.addEventListener("hashchange", route);
   await route();
 }
