@@ -425,3 +425,18 @@ def test_every_api_call_the_page_makes_is_in_the_openapi_description(app):
             if method in ("get", "post"):
                 assert method.upper() in documented[route], f"{path.name}: {method.upper()} {route} is not documented"
     assert len(called) >= 20 and ("", "/dashboard/api/channels") in called  # the scan itself found the calls
+
+
+def test_every_module_the_shell_imports_is_preloaded_by_the_page():
+    """The first screen waits on no chain of imports: index.html names every module app.js pulls in."""
+    html = (STATIC / "index.html").read_text()
+    seen, todo = set(), [STATIC / "js" / "app.js"]
+    while todo:
+        module = todo.pop()
+        for name in re.findall(r'^import [^;]+ from "(\./[^"]+)";', module.read_text(), re.M):
+            target = (module.parent / name).resolve()
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    missing = [str(p.relative_to(STATIC)) for p in seen if f'href="static/{p.relative_to(STATIC)}"' not in html]
+    assert len(seen) >= 6 and missing == [], missing

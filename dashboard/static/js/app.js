@@ -1,51 +1,16 @@
-// The dashboard's shell: who is logged in, which server, which tab (#/guild/<id>/<tab>), and plain errors.
+// The dashboard's shell: who is logged in, which server, which tab (#/guild/<id>/<tab>).
 import { ApiError, get, setCsrfToken, url } from "./api.js";
 import { h, initials, replace } from "./dom.js";
+import { LOGIN_ERRORS, loginLink, loginScreen, returnAfterLogin } from "./login.js";
+import { markReady, notify, showError } from "./shell.js";
 import { mountTabs } from "./tabs.js";
 import { initThemeToggle } from "./theme-toggle.js";
 import { TABS } from "./tabs/index.js";
 
 const screen = document.getElementById("screen");
-const noticeBox = document.getElementById("notice");
 const userBox = document.getElementById("user-box");
 const currentGuild = document.getElementById("current-guild");
 const state = { user: null, guilds: null, guildView: null, cleanup: null };
-
-// What the login callback can send back in ?error=, said plainly.
-const LOGIN_ERRORS = {
-  access_denied: "You cancelled the Discord login (access denied), so you are not logged in. Nothing was shared with StatusSync.",
-  invalid_state: "The login link was stale or tampered with. Log in again.",
-  state: "The login link was stale or tampered with. Log in again.",
-  expired: "Your session expired — log in again.",
-  session_expired: "Your session expired — log in again.",
-  login_failed: "Discord did not complete the login. Try again in a moment.",
-  not_configured: "Discord login is not configured on this server.",
-};
-
-export function notify(message, kind = "error", actions = []) {
-  if (!message) { replace(noticeBox); return; }
-  replace(noticeBox, h("div", { class: `notice ${kind}` }, h("p", {}, message),
-    actions.length ? h("div", { class: "actions" }, actions) : null));
-}
-
-const RETURN_KEY = "statussync-return";
-
-// The page you were on comes back after the login (the server only knows /dashboard/, not the #tab).
-function loginLink(text = "Log in with Discord") {
-  const link = h("a", { class: "button primary", href: url("auth/login").href, id: "login" }, text);
-  link.addEventListener("click", () => {
-    try { if (location.hash.length > 2) sessionStorage.setItem(RETURN_KEY, location.hash); } catch (err) { /* not kept */ }
-  });
-  return link;
-}
-
-function returnAfterLogin() {
-  try {
-    const back = sessionStorage.getItem(RETURN_KEY);
-    sessionStorage.removeItem(RETURN_KEY);
-    if (back && /^#\/guild\/\d{1,20}\/[a-z]{1,20}$/.test(back) && !location.hash) history.replaceState(null, "", back);
-  } catch (err) { /* storage blocked */ }
-}
 
 function showLogin(message) {
   state.user = null;
@@ -53,13 +18,7 @@ function showLogin(message) {
   replace(userBox);
   replace(currentGuild);
   notify("");
-  replace(screen, h("div", { class: "hero card", id: "login-screen" },
-    h("img", { src: "static/logo.svg", alt: "" }),
-    h("h1", {}, "StatusSync dashboard"),
-    message ? h("p", { class: "notice error", role: "alert", id: "login-message" }, message)
-      : h("p", { class: "muted" }, "Manage moderation, automod, leveling and more for your servers."),
-    h("p", {}, loginLink(message ? "Log in again" : "Log in with Discord")),
-    h("p", { class: "hint" }, "StatusSync asks Discord only for your name and your server list (scopes identify and guilds).")));
+  replace(screen, loginScreen(message));
   markReady("login");
 }
 
@@ -70,15 +29,6 @@ function showUser(user) {
     h("a", { class: "button", href: url("auth/logout").href, id: "logout" }, "Log out"));
 }
 
-function markReady(what) {
-  document.documentElement.dataset.ready = what;
-  if (!markReady.done) {
-    markReady.done = true;
-    performance.mark("dashboard-ready");
-    // The frame after the first screen is in the DOM: when a user first sees something to use (bench/).
-    requestAnimationFrame(() => setTimeout(() => performance.mark("dashboard-painted"), 0));
-  }
-}
 
 async function showPicker() {
   state.guildView = null;
@@ -155,13 +105,6 @@ function prefetchTabs() {
   idle(() => TABS.forEach((tab) => tab.load().catch(() => {})));
 }
 
-export function showError(err, panel) {
-  if (err instanceof ApiError && err.status === 401) return; // the session-expired handler shows the login
-  const message = err instanceof ApiError ? err.message : "Something went wrong in the page. Reload and try again.";
-  if (!(err instanceof ApiError)) console.error(err);
-  if (panel) replace(panel, h("p", { class: "notice error", role: "alert" }, message));
-  else notify(message);
-}
 
 async function route() {
   const parts = location.hash.replace(/^#\/?/, "").split("/");

@@ -41,7 +41,7 @@ export default {
           h("dt", {}, "Moderator"), h("dd", {}, who(c.moderator_name, c.moderator_id)),
           h("dt", {}, "When"), h("dd", {}, formatDate(c.created_at)),
           c.expires_at ? [h("dt", {}, "Until"), h("dd", {}, formatDate(c.expires_at))] : null,
-          c.source ? [h("dt", {}, "Recorded by"), h("dd", {}, c.source)] : null,
+          c.source ? [h("dt", {}, "Source"), h("dd", {}, c.source)] : null,
           h("dt", {}, "Reason"), h("dd", { class: "reason", id: "case-reason" }, c.reason || "no reason given")),
         h("h3", {}, "Reason history"),
         history.length ? h("ol", { class: "history", id: "reason-history" }, history.map((entry) =>
