@@ -200,6 +200,8 @@ def test_automod_rules_and_words_saved_in_the_editor_are_what_the_live_tester_ru
     page.wait_for_selector("#automod-verdict .verdict.clean")  # no rule is on yet
     caps = page.locator("form[data-rule='caps']")
     caps.get_by_label("Rule on").check()
+    caps.get_by_text("Exemptions").click()
+    caps.get_by_label("Exempt roles").select_option(label="@Readers")  # picked from the server's roles
     caps.get_by_role("button", name="Save rule").click()
     page.wait_for_selector("form[data-rule='caps'] .notice.ok")
     words = page.locator("form[data-list='words']")
@@ -220,6 +222,8 @@ def test_automod_rules_and_words_saved_in_the_editor_are_what_the_live_tester_ru
     page.reload()
     page.wait_for_selector("#tab-panel[data-state='ready']")
     assert page.locator("form[data-rule='caps']").get_by_label("Rule on").is_checked()
+    exempt = page.locator("form[data-rule='caps']").get_by_label("Exempt roles")
+    assert exempt.evaluate("el => Array.from(el.selectedOptions, o => o.value)") == [READ_ROLE]
     assert page.locator("form[data-list='words'] textarea").input_value().split("\n") == ["frobnicate", "widget*"]
 
 

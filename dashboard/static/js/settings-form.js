@@ -28,12 +28,36 @@ function picker(id, key, kind, value, disabled, choices) {
     value && !known ? h("option", { value, selected: true }, `${value} (not found on Discord)`) : null);
 }
 
+// Several channels or roles: a list box (Ctrl/Shift or Space to pick more than one); unknown ids kept.
+export function multiPicker(id, name, kind, values, disabled, choices) {
+  const chosen = new Set((values || []).map(String));
+  const known = new Set(choices.map((c) => String(c.id)));
+  const label = (c) => (kind === "channel" ? `#${c.name}` : `@${c.name}`);
+  return h("select", { id, name, multiple: true, size: String(Math.min(8, Math.max(3, choices.length))), disabled, dataset: { kind, format: "multi" } },
+    choices.map((c) => h("option", { value: c.id, selected: chosen.has(String(c.id)) }, label(c))),
+    [...chosen].filter((v) => !known.has(v)).map((v) => h("option", { value: v, selected: true }, `${v} (not found on Discord)`)));
+}
+
+export function pickedValues(select) {
+  return Array.from(select.selectedOptions, (o) => o.value);
+}
+
+// Which list of ids a list setting holds, by its declared kind or its name (allowed_channel_ids).
+function listOf(key, kind) {
+  if (kind === "roles" || /_role_ids$|^roles$/.test(key)) return "role";
+  if (kind === "channels" || /_channel_ids$|^channels$/.test(key)) return "channel";
+  return null;
+}
+
 function control(key, kind, value, disabled, lookups) {
   const id = nextId(`set-${key}`);
   if (kind === "bool") return h("input", { type: "checkbox", id, name: key, checked: Boolean(value), disabled });
   if (kind === "int") return h("input", { type: "number", id, name: key, value: value ?? "", step: "1", inputmode: "numeric", disabled });
   const choices = lookups && (kind === "channel" ? lookups.channels : kind === "role" ? lookups.roles : null);
   if (choices) return picker(id, key, kind, value, disabled, choices);
+  const many = (kind === "list" || kind === "roles" || kind === "channels") && listOf(key, kind);
+  const manyChoices = many && lookups && (many === "channel" ? lookups.channels : lookups.roles);
+  if (manyChoices && (!Array.isArray(value) || isScalarList(value))) return multiPicker(id, key, many, value, disabled, manyChoices);
   if (kind === "channel" || kind === "role") {
     return h("input", { type: "text", id, name: key, value: value ?? "", inputmode: "numeric", pattern: "\\d{1,20}",
       placeholder: kind === "channel" ? "channel id (empty: none)" : "role id (empty: none)", autocomplete: "off", disabled });
@@ -60,6 +84,7 @@ function read(input, kind, original) {
     return n;
   }
   if (kind === "channel" || kind === "role") return raw.trim() === "" ? null : raw.trim();
+  if (input.dataset.format === "multi") return pickedValues(input);
   if (kind === "list" || kind === "roles") {
     if (input.dataset.format === "json" || raw.trim().startsWith("[")) {
       try { return raw.trim() ? JSON.parse(raw) : []; } catch (err) { throw new Error(`${humanize(input.name)} is not valid JSON: ${err.message}`); }

@@ -10,7 +10,7 @@ export default {
     replace(panel, h("h2", {}, "AI answers"),
       h("p", { class: "muted" }, "/ask answers with the configured AI provider; the system prompt sets its tone for this server."),
       section ? h("div", { class: "card" }, sectionForm(section, ctx, { lookups: found,
-        hints: { allowed_channel_ids: "Channel ids where /ask works, one per line; empty: everywhere.", system_prompt: "Added before every question." } }))
+        hints: { allowed_channel_ids: "Where /ask works (Ctrl or Shift picks several); none: everywhere.", system_prompt: "Added before every question." } }))
         : h("p", { class: "empty" }, "The AI feature is not installed on this server."));
   },
 };

@@ -3,6 +3,7 @@
 import { get, post } from "../api.js";
 import { field, h, replace } from "../dom.js";
 import { lookups } from "../lookups.js";
+import { multiPicker, pickedValues } from "../settings-form.js";
 
 const lines = (text) => text.split("\n").map((l) => l.trim()).filter(Boolean);
 const title = (kind) => kind.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
@@ -18,7 +19,8 @@ function fail(status, err) {
   status.textContent = err.message;
 }
 
-function ruleForm(rule, spec, actions, ctx, channelList) {
+function ruleForm(rule, spec, actions, ctx, found) {
+  const channelList = found.channels;
   const disabled = !ctx.canWrite;
   const id = (part) => `rule-${rule.type}-${part}`;
   const enabled = h("input", { type: "checkbox", checked: rule.enabled, disabled, id: id("enabled") });
@@ -30,8 +32,11 @@ function ruleForm(rule, spec, actions, ctx, channelList) {
     ? h("select", { disabled, id: id("alert") }, h("option", { value: "" }, "(pick a channel)"),
       channelList.map((c) => h("option", { value: c.id, selected: String(c.id) === String(rule.alert_channel_id) }, `#${c.name}`)))
     : h("input", { type: "text", value: rule.alert_channel_id ?? "", inputmode: "numeric", placeholder: "channel id", disabled, id: id("alert") });
-  const roles = h("textarea", { rows: 2, disabled, id: id("roles"), value: (rule.exempt_roles || []).join("\n"), spellcheck: "false" });
-  const channels = h("textarea", { rows: 2, disabled, id: id("channels"), value: (rule.exempt_channels || []).join("\n"), spellcheck: "false" });
+  const ids = (kind, values, choices) => (choices ? multiPicker(id(kind), kind, kind.slice(0, -1), values, disabled, choices)
+    : h("textarea", { rows: 2, disabled, id: id(kind), value: (values || []).join("\n"), spellcheck: "false" }));
+  const roles = ids("roles", rule.exempt_roles, found.roles);
+  const channels = ids("channels", rule.exempt_channels, found.channels);
+  const picked = (el) => (el.tagName === "SELECT" ? pickedValues(el) : lines(el.value));
   const durationField = field("Timeout (minutes)", duration);
   const alertField = field("Alert channel", alert);
   const status = h("div", { role: "status", "aria-live": "polite" });
@@ -44,11 +49,12 @@ function ruleForm(rule, spec, actions, ctx, channelList) {
     h("div", { class: "row" }, field("Action", action), threshold ? field(`Threshold (${limits.meaning})`, threshold) : null),
     durationField, alertField,
     h("details", {}, h("summary", {}, "Exemptions"),
-      field("Exempt role ids", roles, "One per line (at most 20)."), field("Exempt channel ids", channels, "One per line (at most 50).")),
+      field("Exempt roles", roles, roles.tagName === "SELECT" ? "Ctrl or Shift picks several (at most 20)." : "Role ids, one per line (at most 20)."),
+      field("Exempt channels", channels, channels.tagName === "SELECT" ? "Ctrl or Shift picks several (at most 50)." : "Channel ids, one per line (at most 50).")),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", disabled }, "Save rule")), status);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const body = { enabled: enabled.checked, action: action.value, exempt_roles: lines(roles.value), exempt_channels: lines(channels.value) };
+    const body = { enabled: enabled.checked, action: action.value, exempt_roles: picked(roles), exempt_channels: picked(channels) };
     if (threshold) body.threshold = Number(threshold.value);
     if (action.value === "timeout") body.duration = Number(duration.value) * 60;
     if (action.value === "alert") body.alert_channel_id = alert.value.trim() || null;
@@ -137,7 +143,7 @@ export default {
       h("p", { class: "muted" }, "Rules go into Discord's own AutoMod where Discord can enforce them (instantly); the scan enforces the rest every few minutes."),
       tester(ctx),
       h("h3", {}, "Rules"),
-      h("div", { class: "grid" }, rules.map((rule) => ruleForm(rule, specs[rule.type], data.actions || ["delete", "warn", "timeout", "alert"], ctx, found.channels))),
+      h("div", { class: "grid" }, rules.map((rule) => ruleForm(rule, specs[rule.type], data.actions || ["delete", "warn", "timeout", "alert"], ctx, found))),
       h("h3", {}, "Lists"),
       h("div", { class: "grid" }, listed));
   },
