@@ -100,8 +100,14 @@ def update(conn, guild_id, name: str, values: dict, now, *, actor_id=None, sourc
     after = _merged(row["settings"])[name]
     for key in clean:
         if before.get(key) != after.get(key):
-            db.run(conn, "settings.log_change", {
-                "guild_id": int(guild_id), "section": name, "key": key, "old_value": json.dumps(before.get(key)),
-                "new_value": json.dumps(after.get(key)), "actor_id": int(actor_id) if actor_id else None,
-                "source": source, "now": now})
+            log_change(conn, guild_id, name, key, before.get(key), after.get(key), actor_id=actor_id, source=source,
+                       now=now)
     return after
+
+
+def log_change(conn, guild_id, section: str, key: str, old, new, *, actor_id=None, source="command", now) -> None:
+    """One row of the change log (settings_changes): the settings sections, automod rules and dashboard
+    access all write theirs through here, in the transaction of the change."""
+    db.run(conn, "settings.log_change", {
+        "guild_id": int(guild_id), "section": section, "key": key, "old_value": json.dumps(old),
+        "new_value": json.dumps(new), "actor_id": int(actor_id) if actor_id else None, "source": source, "now": now})

@@ -4,6 +4,10 @@ Target (issue 12): p95 <= 20 ms each, measured through the whole Flask request: 
 counted (rate limit), the access check (Discord's answers cached <= 60 s), the queries, the JSON.
 Discord is the fake on loopback; login goes through its authorize page like a browser.
 Run from the repository root: python bench/bench_dashboard_api.py [--runs N]
+
+Measured 2026-12-01 (2 shared cores, 300 runs): stats 30 days p50 2.6 / p95 8.6 ms, 90 days 4.0 / 10.0 ms;
+cases first page 2.4 / 4.9 ms; every filter and date range p95 <= 11.3 ms. Before the trigger-kept per-day
+counts and the created_at walk, stats over 90 days was 23.5 ms and a month a year back 31.7 ms at p95.
 """
 import argparse
 import statistics

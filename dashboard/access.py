@@ -116,6 +116,5 @@ def guild_access(write: bool = False, manager_only: bool = False):
                 g.login, g.guild = login, guild
                 return {"guild": guild, "conn": conn}
             return _guarded(view, kwargs, gate)
-        wrapper.dashboard_access = "manager" if manager_only else ("write" if write else "read")
         return wrapper
     return decorate

@@ -25,6 +25,7 @@ def _push(guild_id, conn):
     """Discord's AutoMod brought in line after the commit; what happened, in a moderator's words."""
     from app.automod.push import push_native_rules
     from app.automod.store import load_rules
+    from app.deadlines import DeadlineExceeded
     from app.discord.errors import DiscordError
     rules = load_rules(conn, guild_id)
     conn.commit()  # saved before Discord is asked; no transaction open while it answers
@@ -34,6 +35,9 @@ def _push(guild_id, conn):
     except DiscordError as error:
         return {"pushed": False, "lines": [f"Saved; Discord's AutoMod wasn't updated: {error.explain()} "
                                            "The scan still enforces every rule."]}
+    except DeadlineExceeded:
+        return {"pushed": False, "lines": ["Saved; Discord is slow, so its AutoMod wasn't fully updated. The scan "
+                                           "still enforces every rule; run /automod sync later."]}
     return {"pushed": True, "lines": outcome.lines()}
 
 
@@ -58,11 +62,13 @@ def set_rule(guild, conn, rule_type):
     for key in ("exempt_roles", "exempt_channels"):
         if any(not isinstance(v, str) for v in body.get(key, [])):
             raise inputs.BadInput(f"{key} must be a list of ids (strings).")
+    from app.dashboard_data import ownership
+    ownership.check(runtime().discord, guild.guild_id, body, runtime().clock())
     rule = load_rule(conn, guild.guild_id, rule_type)
     rule.update({k: v for k, v in body.items() if k != "config"})
     rule["config"] = {**rule["config"], **body.get("config", {})}
     try:
-        saved = save_rule(conn, guild.guild_id, rule, runtime().clock())
+        saved = save_rule(conn, guild.guild_id, rule, runtime().clock(), actor_id=guild.user_id, source="dashboard")
     except RuleError as error:
         raise inputs.BadInput(f"Not saved: {error}.") from None
     return jsonify(rule=saved, discord=_push(guild.guild_id, conn))
@@ -84,9 +90,11 @@ def change_list(guild, conn, list_key):
     refused, missing = [], []
     try:
         if changes["remove"]:
-            _, missing = service.remove_items(conn, guild.guild_id, list_key, changes["remove"], now)
+            _, missing = service.remove_items(conn, guild.guild_id, list_key, changes["remove"], now,
+                                              actor_id=guild.user_id, source="dashboard")
         if changes["add"]:
-            _, refused = service.add_items(conn, guild.guild_id, list_key, changes["add"], now)
+            _, refused = service.add_items(conn, guild.guild_id, list_key, changes["add"], now,
+                                           actor_id=guild.user_id, source="dashboard")
     except RuleError as error:
         raise inputs.BadInput(f"Not saved: {error}.") from None
     return jsonify(items=service.list_items(conn, guild.guild_id, list_key), missing=missing,

@@ -20,6 +20,11 @@ def _shown(row) -> dict:
             "registered": bool(row.get("command_id")), "state": row.get("state")}
 
 
+def runtime_guild() -> str:
+    from flask import g
+    return g.guild.guild_id
+
+
 def _fields(body: dict) -> dict:
     for key, types in FIELD_TYPES.items():
         if key in body and (not isinstance(body[key], types) or (bool not in types and isinstance(body[key], bool))):
@@ -30,14 +35,35 @@ def _fields(body: dict) -> dict:
         if body.get(key):
             inputs.snowflake(body[key], key)
     _check_option_shapes(body.get("options", []))
+    from app.dashboard_data import ownership
+    ownership.check(runtime().discord, runtime_guild(), body, runtime().clock())
     return {key: body[key] for key in FIELD_TYPES if key in body}
 
 
+OPTION_KEYS = {"name": (str,), "type": (int,), "description": (str,), "required": (bool,), "choices": (list,)}
+CHOICE_VALUE = {3: (str,), 4: (int,), 10: (int, float)}
+
+
 def _check_option_shapes(options) -> None:
-    """The stored shape ({name, type, description, required, choices}); the service checks the rest."""
-    if not isinstance(options, list) or any(not isinstance(o, dict) or not isinstance(o.get("type"), (int, str))
-                                            or isinstance(o.get("type"), bool) for o in options):
+    """The stored shape, {name, type, description, required, choices: [{name, value}]}, type-checked here;
+    the custom service checks the rest as it does for /cc."""
+    from app.custom.definitions import TYPE_NAMES
+    if not isinstance(options, list):
         raise inputs.BadInput("options must be a list of {name, type, description, required} objects.")
+    for option in options:
+        if not isinstance(option, dict) or set(option) - set(OPTION_KEYS) or any(
+                key in option and (not isinstance(option[key], types) or (bool not in types and isinstance(option[key], bool)))
+                for key, types in OPTION_KEYS.items()) or option.get("type") not in TYPE_NAMES:
+            raise inputs.BadInput("Each option is {name, type (a Discord option type), description, required, choices}.")
+        choices = option.get("choices")
+        if choices is not None:
+            values = CHOICE_VALUE.get(option["type"])
+            if values is None or not 1 <= len(choices) <= 25 or any(
+                    not isinstance(c, dict) or set(c) != {"name", "value"} or not isinstance(c["name"], str)
+                    or not 1 <= len(c["name"]) <= 100 or isinstance(c["value"], bool) or not isinstance(c["value"], values)
+                    for c in choices):
+                raise inputs.BadInput(f"Option {str(option.get('name'))[:32]!r}: 1-25 choices {{name, value}}, "
+                                      "for string, integer or number options only.")
 
 
 def _known_name(name: str) -> str:

@@ -18,8 +18,30 @@ def icon_url(guild_id, icon):
 def guilds(login, conn):
     from app.dashboard_data import access
     listed = access.listed_guilds(runtime(), conn, login, runtime().clock())
-    return jsonify(guilds=[{"id": g["id"], "name": g["name"], "icon_url": icon_url(g["id"], g.get("icon")),
-                            "access": g["access"], "manager": g["manager"]} for g in listed])
+    def shown(g):
+        return {"id": g["id"], "name": g["name"], "icon_url": icon_url(g["id"], g.get("icon"))}
+    return jsonify(guilds=[{**shown(g), "access": g["access"], "manager": g["manager"]} for g in listed if g["access"]],
+                   invitable=[{**shown(g), "invite_url": invite_url(g["id"])} for g in listed if not g["access"]])
+
+
+# What the bot needs (README, "Invite the bot"): moderation, automod, level roles, audit sync, posting.
+BOT_PERMISSIONS = ("BAN_MEMBERS", "KICK_MEMBERS", "MODERATE_MEMBERS", "MANAGE_MESSAGES", "MANAGE_ROLES",
+                   "VIEW_AUDIT_LOG", "MANAGE_GUILD", "VIEW_CHANNEL", "SEND_MESSAGES", "EMBED_LINKS", "ATTACH_FILES",
+                   "READ_MESSAGE_HISTORY")
+
+
+def invite_url(guild_id) -> str:
+    from urllib.parse import urlencode
+
+    from app.discord import permissions as perms
+    settings = runtime().settings
+    bits = 0
+    for name in BOT_PERMISSIONS:
+        bits |= getattr(perms, name)
+    query = {"client_id": settings.get("DISCORD_CLIENT_ID") or settings.get("DISCORD_APPLICATION_ID") or "",
+             "scope": "bot applications.commands", "permissions": str(bits), "guild_id": str(guild_id),
+             "disable_guild_select": "true"}
+    return settings["DISCORD_WEB_BASE"].rstrip("/") + "/oauth2/authorize?" + urlencode(query)
 
 
 @bp.get("/stats")
@@ -81,3 +103,14 @@ def channels(guild, conn):
     except DiscordError:
         raise DashboardError(503, "Discord didn't list this server's channels; try again.") from None
     return jsonify(channels=found)
+
+
+@bp.get("/ai")
+@guild_access(write=False)
+def ai_usage(guild, conn):
+    """The AI tab: whether an AI provider is configured, answers and tokens per day, the tier's limits (its
+    settings are the "ai" section of /settings)."""
+    from app.dashboard_data import ai_usage as usage
+    days = inputs.integer(request.args.get("days"), "days", 30, 1, 90)
+    rt = runtime()
+    return jsonify(usage.overview(conn, guild.guild_id, rt.clock(), days, bool(rt.settings.get("AI_API_BASE"))))

@@ -28,7 +28,9 @@ def update_section(guild, conn, section):
     from app import guild_settings
     if section not in guild_settings.sections():
         return jsonify(error=f"There is no settings section called {section[:40]!r}."), 404
+    from app.dashboard_data import ownership
     body = inputs.json_object()
+    ownership.check(runtime().discord, guild.guild_id, body, runtime().clock())
     values = guild_settings.update(conn, guild.guild_id, section, body, runtime().clock(), actor_id=guild.user_id,
                                    source="dashboard")
     return jsonify(section=section, values=values)
@@ -69,9 +71,6 @@ def access_get(guild, conn):
 @bp.post("/access")
 @guild_access(write=True, manager_only=True)
 def access_set(guild, conn):
-    import json
-
-    from app import db
     from app.dashboard_data import access, discord_view
     from app.dashboard_data.errors import DashboardError
     from app.discord.errors import DiscordError
@@ -82,13 +81,5 @@ def access_set(guild, conn):
         known = {r["id"] for r in discord_view.guild_roles(rt.discord, guild.guild_id, now)}
     except DiscordError:
         raise DashboardError(503, "Discord didn't list this server's roles; try again.") from None
-    before = {g["role_id"]: g["level"] for g in access.grants(conn, guild.guild_id)}
-    saved = access.replace_grants(conn, guild.guild_id, body.get("grants"), guild.user_id, now, known)
-    after = {g["role_id"]: g["level"] for g in saved}
-    for role_id in sorted(set(before) | set(after), key=int):
-        if before.get(role_id) != after.get(role_id):  # access changes belong in the change log too
-            db.run(conn, "settings.log_change", {
-                "guild_id": int(guild.guild_id), "section": "access", "key": f"role:{role_id}",
-                "old_value": json.dumps(before.get(role_id)), "new_value": json.dumps(after.get(role_id)),
-                "actor_id": int(guild.user_id), "source": "dashboard", "now": now})
+    access.replace_grants(conn, guild.guild_id, body.get("grants"), guild.user_id, now, known)
     return jsonify(_access_view(conn, guild))

@@ -54,11 +54,12 @@ def safe_next(value) -> str:
 
 def page(status: int, title: str, text: str):
     """A plain page that says what happened (no script, escaped), with a way back."""
+    root = html.escape(request.script_root)  # an API Gateway stage (/production) comes before /dashboard
     body = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-            f"<link rel=stylesheet href=/dashboard/static/dashboard.css></head><body><main class=message>"
+            f'<link rel=stylesheet href="{root}/dashboard/static/dashboard.css"></head><body><main class=message>'
             f"<h1>{html.escape(title)}</h1><p>{html.escape(text)}</p>"
-            f'<p><a href="/dashboard/auth/login">Log in again</a> · <a href="/dashboard/">Back to the dashboard</a>'
-            f"</p></main></body></html>")
+            f'<p><a href="{root}/dashboard/auth/login">Log in again</a> · '
+            f'<a href="{root}/dashboard/">Back to the dashboard</a></p></main></body></html>')
     return body, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
@@ -101,6 +102,9 @@ def _start_session(token):
     rt = runtime()
     if not isinstance(token, dict) or not isinstance(token.get("access_token"), str):
         return page(503, "Discord didn't answer", "Discord's answer to the login was not usable; try again.")
+    if "guilds" not in str(token.get("scope") or SCOPES).split():
+        return page(400, "Servers not shared", "StatusSync needs to see which servers you are in to show their "
+                                               "dashboards. Log in again and keep the servers permission.")
     try:
         user = discord_view.current_user(rt.discord, token["access_token"])
     except DiscordError:
@@ -117,7 +121,7 @@ def _start_session(token):
     session.clear()  # nothing of the login dance (authlib's state) outlives it
     session["sid"] = session_id
     session.permanent = True  # the cookie lasts as long as the session row (DASHBOARD_SESSION_HOURS)
-    return redirect(target)
+    return redirect(request.script_root + target)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -135,7 +139,7 @@ def logout():
             pass  # the cookie is gone; the row expires on its own
     if request.method == "POST" or request.accept_mimetypes.best == "application/json":
         return jsonify(logged_out=True)
-    return redirect("/dashboard/")
+    return redirect(request.script_root + "/dashboard/")
 
 
 @bp.get("/user")

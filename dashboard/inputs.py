@@ -84,7 +84,10 @@ def json_object(allowed=None) -> dict:
     outside `allowed`."""
     if not request.is_json:
         raise BadInput("Send a JSON body with Content-Type: application/json.")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # json nests past Python's stack: no setting is shaped like that
+        raise BadInput("The body is nested too deeply.") from None
     if not isinstance(body, dict):
         raise BadInput("The body must be a JSON object.")
     _clean(body)

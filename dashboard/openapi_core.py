@@ -16,7 +16,10 @@ SCHEMAS = {
                  "csrf_token": STRING, "expires_at": TIME}),
     "Guild": obj({"id": SNOWFLAKE, "name": STRING, "icon_url": NULLABLE_STRING,
                   "access": {"enum": ["read", "write"]}, "manager": {"type": "boolean"}}),
-    "Guilds": obj({"guilds": {"type": "array", "items": ref("Guild")}}),
+    "Guilds": obj({"guilds": {"type": "array", "items": ref("Guild")},
+                   "invitable": {"type": "array", "description": "guilds you manage without the bot",
+                                 "items": obj({"id": SNOWFLAKE, "name": STRING, "icon_url": NULLABLE_STRING,
+                                               "invite_url": STRING})}}),
     "Stats": obj({
         "guild_id": SNOWFLAKE, "days": {"type": "array", "items": {"type": "string", "format": "date"}},
         "members": {"type": ["integer", "null"], "description": "Discord's approximate member count"},
@@ -60,6 +63,9 @@ SCHEMAS = {
                                                            "position": INT, "managed": {"type": "boolean"}})}}),
     "Channels": obj({"channels": {"type": "array", "items": obj({
         "id": SNOWFLAKE, "name": STRING, "type": {"enum": ["text", "announcement"]}, "parent_id": NULLABLE_SNOWFLAKE})}}),
+    "AiUsage": obj({"configured": {"type": "boolean"}, "days": {"type": "array", "items": STRING},
+                    "answers": {"type": "array", "items": INT}, "tokens": {"type": "array", "items": INT},
+                    "limits": obj({"answers_per_day": INT, "answers_per_member_day": INT})}),
     "AccessUpdate": obj({"grants": {"type": "array", "maxItems": 50, "items": ref("Grant")}}),
 }
 
@@ -83,6 +89,10 @@ PATHS = {
         "Reputation: the top holders", ref("RepTop"),
         params=[GUILD_ID, query("limit", {"type": "integer", "minimum": 1, "maximum": 100})], errors=R,
         tags=["reputation"])},
+    "/dashboard/api/ai": {"get": operation(
+        "AI answers: configured or not, answers and tokens per day, the tier's limits (settings: the ai section)",
+        ref("AiUsage"), params=[GUILD_ID, query("days", {"type": "integer", "minimum": 1, "maximum": 90})],
+        errors=R, tags=["ai"])},
     "/dashboard/api/roles": {"get": operation(
         "The guild's roles, highest first (for pickers; @everyone left out)", ref("Roles"), params=[GUILD_ID],
         errors=R, tags=["guilds"])},

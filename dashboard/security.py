@@ -1,7 +1,6 @@
 """What every /dashboard response carries (CSP without inline script, no framing, no caching of the API),
 CSRF on every state-changing request, and JSON errors for the API."""
 from flask import jsonify, request
-from werkzeug.exceptions import HTTPException
 
 from dashboard import csrf
 
@@ -46,12 +45,12 @@ def install(app) -> None:
 
     @app.errorhandler(413)
     def too_large(exc):
-        return jsonify(error="The request body is too large (at most 64 KB for the dashboard)."), 413
+        if request.path.startswith("/dashboard/"):
+            return jsonify(error="The request body is too large (at most 64 KB for the dashboard)."), 413
+        return jsonify(error=exc.description or "request body too large"), 413
 
     @app.before_request
     def limit_body():
         if request.path.startswith("/dashboard/api/") and (request.content_length or 0) > csrf.MAX_BODY:
             return jsonify(error="The request body is too large (at most 64 KB for the dashboard)."), 413
         return None
-
-    _ = HTTPException  # the app factory's handler already answers HTTP errors as JSON

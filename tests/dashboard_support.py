@@ -176,3 +176,14 @@ class Api:
 def api_as(app, fake, user_id) -> Api:
     client = app.test_client()
     return Api(app, client, log_in(client, fake, user_id))
+
+
+@pytest.fixture
+def owner(dash_app, dash_discord):
+    """The API as the guild's owner, logged in."""
+    return api_as(dash_app, dash_discord, OWNER)
+
+
+@pytest.fixture
+def runtime(dash_app):
+    return dash_app.extensions["statussync"]

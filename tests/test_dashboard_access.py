@@ -2,13 +2,13 @@
 import pytest
 
 from tests.dashboard_support import (  # noqa: F401  (fixtures)
-    GUILD, MANAGER, MANAGER_ROLE, MEMBER, OTHER_GUILD, OWNER, READ_ROLE, READER, WRITE_ROLE, WRITER, Api, api_as,
-    clock, dash_app, dash_discord, dash_settings)
+    GUILD, MANAGER, MANAGER_ROLE, MEMBER, OTHER_GUILD, OUTSIDER, OWNER, READ_ROLE, READER, WRITE_ROLE, WRITER, Api,
+    api_as, clock, dash_app, dash_discord, dash_settings)
 
 READS = [("GET", "/dashboard/api/stats", None), ("GET", "/dashboard/api/cases", None),
          ("GET", "/dashboard/api/cases/1", None), ("GET", "/dashboard/api/settings", None),
          ("GET", "/dashboard/api/leaderboard", None), ("GET", "/dashboard/api/changes", None),
-         ("GET", "/dashboard/api/rep", None), ("GET", "/dashboard/api/roles", None),
+         ("GET", "/dashboard/api/rep", None), ("GET", "/dashboard/api/ai", None), ("GET", "/dashboard/api/roles", None),
          ("GET", "/dashboard/api/channels", None), ("GET", "/dashboard/api/automod", None),
          ("GET", "/dashboard/api/custom", None), ("POST", "/dashboard/api/automod/test", {"text": "hello"}),
          ("POST", "/dashboard/api/custom/preview", {"template": "Hi {{ user.name }}"})]
@@ -185,3 +185,27 @@ def test_dashboard_responses_forbid_framing_and_inline_script(dash_app, dash_dis
     assert answer.headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in policy
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_a_bot_in_many_guilds_is_asked_about_each_guild(dash_app, dash_discord):
+    for index in range(200):  # past one page of the bot's guild list
+        dash_discord.add_guild(str(814000000000000000 + index), OUTSIDER, name=f"g{index}")
+    owner = api_as(dash_app, dash_discord, OWNER)
+    assert [g["id"] for g in owner.get("/dashboard/api/guilds", guild=None).get_json()["guilds"]] == [GUILD]
+    assert owner.get("/dashboard/api/settings").status_code == 200
+    assert dash_discord.find("GET", f"/guilds/{GUILD}")  # asked about the one guild, not 201 pages' worth
+
+
+def test_managed_guilds_without_the_bot_come_with_an_invite_link(dash_app, dash_discord):
+    from urllib.parse import parse_qs, urlsplit
+    dash_discord.add_guild("815000000000000001", OWNER, name="Bare")
+    with dash_discord._lock:
+        del dash_discord._guilds["815000000000000001"]["members"][dash_discord.application_id]
+    listed = api_as(dash_app, dash_discord, OWNER).get("/dashboard/api/guilds", guild=None).get_json()
+    [bare] = listed["invitable"]
+    invite = urlsplit(bare["invite_url"])
+    asked = parse_qs(invite.query)
+    assert bare["id"] == "815000000000000001" and f"{invite.scheme}://{invite.netloc}" == dash_discord.web_url
+    assert asked["guild_id"] == ["815000000000000001"] and asked["scope"] == ["bot applications.commands"]
+    assert int(asked["permissions"][0]) & (1 << 2) and int(asked["permissions"][0]) & (1 << 40)  # ban, timeout
+    assert "815000000000000001" not in [g["id"] for g in listed["guilds"]]

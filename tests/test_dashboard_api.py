@@ -5,21 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests import interactions as ix
 from tests.dashboard_support import (  # noqa: F401  (fixtures)
-    GUILD, MEMBER, OWNER, READ_ROLE, api_as, clock, dash_app, dash_discord, dash_settings)
+    GUILD, MEMBER, OWNER, clock, dash_app, dash_discord, dash_settings, owner, runtime)
 
 CHANNEL = "880000000000000001"
-
-
-@pytest.fixture
-def owner(dash_app, dash_discord):
-    return api_as(dash_app, dash_discord, OWNER)
-
-
-@pytest.fixture
-def runtime(dash_app):
-    return dash_app.extensions["statussync"]
 
 
 def record(runtime, action, user_id, moderator_id, reason, when):
@@ -85,54 +74,6 @@ def test_a_case_shows_its_reason_history_and_text_stays_text(owner, runtime, clo
     assert owner.get("/dashboard/api/cases/2").status_code == 404
 
 
-def test_a_settings_change_is_saved_and_logged_with_who_and_from_where(owner, dash_app, signing_key):
-    saved = owner.post("/dashboard/api/settings/xp", {"enabled": False, "announce_level_ups": True})
-    assert saved.status_code == 200 and saved.get_json()["values"]["enabled"] is False
-    assert owner.get("/dashboard/api/settings").get_json()["sections"]["xp"]["values"]["enabled"] is False
-    discord = ix.DiscordSide(dash_app.test_client(), signing_key)
-    discord.command("config", [ix.sub("modlog", ix.opt("channel", CHANNEL, 7))], permissions=ix.MANAGE_GUILD,
-                    resolved={"channels": {CHANNEL: {"id": CHANNEL, "name": "mod-log", "type": 0, "permissions": "0"}}})
-    owner.post("/dashboard/api/settings/xp", {"enabled": False})  # no change: nothing logged
-    changes = owner.get("/dashboard/api/changes").get_json()["changes"]
-    seen = [(c["section"], c["key"], c["old"], c["new"], c["actor_id"], c["source"]) for c in changes]
-    assert seen[0] == ("modlog", "channel_id", None, CHANNEL, ix.MOD_ID, "command")  # newest first
-    assert sorted(seen[1:]) == [("xp", "announce_level_ups", False, True, OWNER, "dashboard"),
-                                ("xp", "enabled", True, False, OWNER, "dashboard")]
-
-
-def test_access_changes_are_in_the_change_log(owner):
-    owner.post("/dashboard/api/access", {"grants": [{"role_id": READ_ROLE, "level": "read"}]})
-    owner.post("/dashboard/api/access", {"grants": []})
-    changes = owner.get("/dashboard/api/changes", section="access").get_json()["changes"]
-    assert [(c["key"], c["old"], c["new"]) for c in changes] == [(f"role:{READ_ROLE}", "read", None),
-                                                                 (f"role:{READ_ROLE}", None, "read")]
-
-
-@pytest.mark.parametrize("body, words", [
-    ({"enabled": "yes"}, "true or false"), ({"channel_id": "abc"}, "id"), ({"nope": 1}, "Unknown setting"),
-    ({"language": 5}, "text"), ({"language": "a\u0000b"}, "NUL"), ({"announce_level_ups": None, "x": [1]}, "Unknown")])
-def test_a_settings_body_with_wrong_types_or_unknown_fields_is_400(owner, body, words):
-    section = "modlog" if "channel_id" in body else "general" if "language" in body else "xp"
-    answer = owner.post(f"/dashboard/api/settings/{section}", body)
-    assert answer.status_code == 400 and words in answer.get_json()["error"], answer.get_json()
-    assert owner.get("/dashboard/api/changes").get_json()["changes"] == []
-
-
-def test_bad_bodies_are_400_and_a_huge_one_413(owner):
-    client, headers = owner.client, {"X-CSRF-Token": owner.csrf}
-    url = f"/dashboard/api/settings/general?guild_id={GUILD}"
-    for data, kind in [("not json", "application/json"), ("[1, 2]", "application/json"), ("{}", "text/plain"),
-                       ('{"language": NaN}', "application/json"), ('{"language": "\\ud800"}', "application/json")]:
-        answer = client.post(url, data=data, content_type=kind, headers=headers)
-        assert answer.status_code == 400 and answer.get_json()["error"], data
-    huge = client.post(url, data='{"language": "' + "x" * 200_000 + '"}', content_type="application/json",
-                       headers=headers)
-    assert huge.status_code == 413 and "too large" in huge.get_json()["error"]
-    unknown = client.get(f"/dashboard/api/unknown?guild_id={GUILD}")
-    assert unknown.status_code == 404 and unknown.get_json()["error"]
-    assert owner.post("/dashboard/api/settings/nosuch", {"a": 1}).status_code == 404
-
-
 def test_leaderboard_and_rep(owner, runtime):
     with runtime.transaction() as conn, conn.cursor() as cur:
         cur.execute("INSERT INTO user_xp (guild_id, user_id, xp, level, message_count) VALUES "
@@ -144,47 +85,6 @@ def test_leaderboard_and_rep(owner, runtime):
                                                                       "rep": 4}]  # named from the login
     assert [e["name"] for e in board["entries"]] == [None, "owner"]  # MEMBER never seen by the scan here
     assert owner.get("/dashboard/api/leaderboard", period="monthly").status_code == 400
-
-
-def test_automod_edits_go_through_the_same_rules_and_reach_discords_automod(owner, dash_discord):
-    saved = owner.post("/dashboard/api/automod/rules/caps", {"enabled": True, "threshold": 60, "action": "warn"})
-    assert saved.status_code == 200 and saved.get_json()["rule"]["threshold"] == 60
-    assert owner.post("/dashboard/api/automod/rules/caps", {"threshold": 500}).status_code == 400
-    assert owner.post("/dashboard/api/automod/rules/caps", {"enabled": "true"}).status_code == 400
-    words = owner.post("/dashboard/api/automod/lists/words", {"add": ["badword", "x"]}).get_json()
-    assert "badword" in words["items"] and words["discord"]["pushed"] is True
-    assert any("badword" in str(rule) for rule in dash_discord.automod_rules(GUILD))
-    tested = owner.post("/dashboard/api/automod/test", {"text": "you are a badword"}).get_json()
-    assert any(r["rule"] == "bad_words" and r["fires"] for r in tested["results"])
-    calm = owner.post("/dashboard/api/automod/test", {"text": "hello"}).get_json()
-    assert not any(r["fires"] for r in calm["results"])
-    rules = {r["type"]: r for r in owner.get("/dashboard/api/automod").get_json()["rules"]}
-    assert rules["caps"]["enabled"] and rules["bad_words"]["config"]["words"] == words["items"]
-
-
-def test_custom_commands_are_registered_previewed_edited_and_removed(owner, dash_discord):
-    preview = owner.post("/dashboard/api/custom/preview", {"template": "Hi {{ user.name }}!"})
-    assert preview.status_code == 200 and preview.get_json()["rendered"].startswith("Hi ")
-    bad = owner.post("/dashboard/api/custom/preview", {"template": "{% for x in range(10**9) %}x{% endfor %}"})
-    assert bad.status_code == 400
-    made = owner.post("/dashboard/api/custom", {"name": "hello", "template": "Hello {{ user.mention }}"})
-    assert made.status_code == 201 and made.get_json()["command"]["registered"] is True
-    assert [c["name"] for c in dash_discord.commands(GUILD)] == ["hello"]
-    assert owner.post("/dashboard/api/custom", {"name": "hello", "template": "again"}).status_code == 400
-    assert owner.post("/dashboard/api/custom", {"name": "ban", "template": "x"}).status_code == 400
-    edited = owner.post("/dashboard/api/custom/hello", {"template": "Hey {{ user.mention }}"})
-    assert edited.get_json()["command"]["template"] == "Hey {{ user.mention }}"
-    assert owner.delete("/dashboard/api/custom/hello").get_json() == {"removed": "hello"}
-    assert dash_discord.commands(GUILD) == [] and owner.get("/dashboard/api/custom").get_json()["commands"] == []
-
-
-def test_pickers_list_roles_and_text_channels(owner, dash_discord):
-    dash_discord.add_channel(GUILD, CHANNEL, name="general")
-    dash_discord.add_channel(GUILD, "880000000000000002", name="voice", type=2)
-    roles = owner.get("/dashboard/api/roles").get_json()["roles"]
-    assert [r["name"] for r in roles] == ["Mods", "Readers", "Editors"]
-    assert owner.get("/dashboard/api/channels").get_json()["channels"] == [
-        {"id": CHANNEL, "name": "general", "type": "text", "parent_id": None}]
 
 
 def test_database_down_is_503_json(dash_settings, dash_discord):
@@ -244,3 +144,13 @@ def test_a_revoked_discord_token_ends_the_session(owner, dash_discord, clock):
     clock.advance(61)
     answer = owner.get("/dashboard/api/settings")
     assert answer.status_code == 401 and "log in again" in answer.get_json()["error"]
+
+
+def test_the_ai_tab_shows_answers_and_tokens_per_day_and_the_limits(owner, runtime, clock):
+    from app.ai import usage
+    with runtime.transaction() as conn:
+        usage.claim(conn, GUILD, MEMBER, clock())
+        usage.add_tokens(conn, GUILD, clock().date(), 321)
+    ai = owner.get("/dashboard/api/ai", days=3).get_json()
+    assert ai["answers"] == [0, 0, 1] and ai["tokens"] == [0, 0, 321] and ai["configured"] is False
+    assert ai["limits"]["answers_per_day"] >= 1

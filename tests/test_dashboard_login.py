@@ -1,6 +1,8 @@
 """Logging in to the dashboard with Discord OAuth2 through the fake Discord's authorize page."""
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from tests.dashboard_support import (  # noqa: F401  (fixtures)
     CLIENT_ID, GUILD, MEMBER, OWNER, authorize, clock, dash_app, dash_discord, dash_settings, log_in)
 
@@ -117,3 +119,93 @@ def test_the_guild_list_shows_managed_guilds_with_the_bot(dash_app, dash_discord
     log_in(client, dash_discord, OWNER)
     guilds = client.get("/dashboard/api/guilds").get_json()["guilds"]
     assert [(g["id"], g["access"], g["manager"]) for g in guilds] == [(GUILD, "write", True)]
+
+
+def test_behind_https_the_cookie_is_secure(dash_settings, dash_discord):
+    from app import create_app
+    app = create_app({**dash_settings, "PUBLIC_URL": "https://bot.example.com"})
+    client = app.test_client()
+    start = client.get("/dashboard/auth/login", base_url="https://bot.example.com")
+    assert "redirect_uri=https%3A%2F%2Fbot.example.com%2Fdashboard%2Fauth%2Fcallback" in start.headers["Location"]
+    back = urlsplit(authorize(dash_discord, start.headers["Location"], OWNER))
+    finished = client.get(back.path + "?" + back.query, base_url="https://bot.example.com")
+    assert finished.status_code == 302 and "; Secure" in finished.headers["Set-Cookie"]
+
+
+def test_the_authorize_page_refuses_an_unknown_application(dash_discord):
+    import requests
+    page = requests.get(dash_discord.web_url + "/oauth2/authorize", params={
+        "client_id": "1", "response_type": "code", "scope": "identify guilds",
+        "redirect_uri": "http://localhost/dashboard/auth/callback", "state": "s"}, timeout=5)
+    assert page.status_code == 400 and "Unknown application" in page.text
+
+
+def test_a_code_works_once(dash_app, dash_discord):
+    client = dash_app.test_client()
+    start = client.get("/dashboard/auth/login")
+    back = urlsplit(authorize(dash_discord, start.headers["Location"], OWNER))
+    assert client.get(back.path + "?" + back.query).status_code == 302
+    again = dash_app.test_client()
+    again.get("/dashboard/auth/login")
+    with again.session_transaction() as session:  # the same state as the first login, replayed
+        state = parse_qs(back.query)["state"][0]
+        session[f"_state_discord_{state}"] = {"data": {"redirect_uri": "http://localhost/dashboard/auth/callback",
+                                                        "url": "x", "state": state}, "exp": 9e12}
+    answer = again.get(back.path + "?" + back.query)
+    assert answer.status_code == 400 and "refused" in answer.get_data(as_text=True)
+    assert again.get("/dashboard/auth/user").status_code == 401
+
+
+def test_under_a_stage_prefix_the_cookie_and_redirects_keep_it(dash_settings, dash_discord):
+    """On API Gateway's own URL every path starts with the stage (/production): PUBLIC_URL says so."""
+    from app import create_app
+    app = create_app({**dash_settings, "PUBLIC_URL": "http://localhost/production"})
+    client = app.test_client()
+    start = client.get("/dashboard/auth/login", environ_overrides={"SCRIPT_NAME": "/production"})
+    assert "redirect_uri=http%3A%2F%2Flocalhost%2Fproduction%2Fdashboard%2Fauth%2Fcallback" in start.headers["Location"]
+    back = urlsplit(authorize(dash_discord, start.headers["Location"], OWNER))
+    path = back.path[len("/production"):]
+    finished = client.get(path + "?" + back.query, environ_overrides={"SCRIPT_NAME": "/production"})
+    assert finished.status_code == 302 and finished.headers["Location"] == "/production/dashboard/"
+    assert "Path=/production/dashboard" in finished.headers["Set-Cookie"]
+
+
+def test_the_authorize_page_offers_the_signed_in_user_first_and_escapes_names(dash_app, dash_discord):
+    import requests
+    dash_discord.add_user("857000000000000001", username="<b>bold</b>")
+    dash_discord.sign_in_web(MEMBER)
+    start = dash_app.test_client().get("/dashboard/auth/login")
+    page = requests.get(start.headers["Location"], timeout=5).text
+    assert f'<option value="{MEMBER}" selected>' in page and "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>" not in page
+
+
+def test_a_login_without_the_guilds_scope_says_what_is_missing(dash_app, dash_discord):
+    client = dash_app.test_client()
+    start = client.get("/dashboard/auth/login")
+    narrowed = start.headers["Location"].replace("scope=identify+guilds", "scope=identify")
+    back = urlsplit(authorize(dash_discord, narrowed, OWNER))
+    answer = client.get(back.path + "?" + back.query)
+    assert answer.status_code == 400 and "which servers you are in" in answer.get_data(as_text=True)
+    assert client.get("/dashboard/auth/user").status_code == 401
+
+
+@pytest.mark.parametrize("status", [500, 429, 400])
+def test_discord_failing_the_token_exchange_gives_a_page_not_a_crash(dash_app, dash_discord, status):
+    client = dash_app.test_client()
+    start = client.get("/dashboard/auth/login")
+    back = urlsplit(authorize(dash_discord, start.headers["Location"], OWNER))
+    dash_discord.queue("POST", "/oauth2/token", status, {"error": "invalid_grant"} if status == 400 else None)
+    answer = client.get(back.path + "?" + back.query)
+    assert answer.status_code in (400, 503) and answer.mimetype == "text/html"
+    assert "Discord" in answer.get_data(as_text=True) and "Traceback" not in answer.get_data(as_text=True)
+    assert client.get("/dashboard/auth/user").status_code == 401
+
+
+def test_discord_unreachable_during_login_gives_a_page(dash_settings, dash_discord):
+    from app import create_app
+    app = create_app({**dash_settings, "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10"})
+    client = app.test_client()
+    start = client.get("/dashboard/auth/login")
+    back = urlsplit(authorize(dash_discord, start.headers["Location"], OWNER))
+    answer = client.get(back.path + "?" + back.query)
+    assert answer.status_code == 503 and "didn&#x27;t answer" in answer.get_data(as_text=True)

@@ -92,7 +92,7 @@ def check(runtime, conn, session, guild_id: str, now, *, write: bool, manager_on
     if entry is None:
         raise DashboardError(403, "You are not a member of that server (or Discord hasn't told us yet).")
     try:
-        present = guild_id in discord_view.bot_guild_ids(runtime.discord, now)
+        present = guild_id in discord_view.bot_in(runtime.discord, [guild_id], now)
     except DiscordError as error:
         raise _discord_failed(error) from None
     if not present:
@@ -111,33 +111,39 @@ def check(runtime, conn, session, guild_id: str, now, *, write: bool, manager_on
     return GuildAccess(guild_id, user_id, level, False, entry["name"], entry.get("icon"))
 
 
+def _granted_candidates(conn, guilds) -> list:
+    """The user's guilds they don't manage where some role was granted access."""
+    others = [int(g["id"]) for g in guilds if not is_manager(g)]
+    if not others:
+        return []
+    return [str(r["guild_id"]) for r in db.all_rows(conn, "dashboard.guilds_with_grants", {"guild_ids": others})]
+
+
 def listed_guilds(runtime, conn, session, now) -> list:
-    """The guilds the dashboard offers this user: managed or granted, with the bot in them."""
+    """The guilds the dashboard offers this user: managed or granted, with the bot in them (access read or
+    write); managed ones without the bot come first with access None (the page offers to invite it)."""
     guilds = user_guilds(runtime, conn, session, now)
+    with_grants = set(_granted_candidates(conn, guilds))
     try:
-        bot_in = discord_view.bot_guild_ids(runtime.discord, now)
+        bot_in = discord_view.bot_in(runtime.discord, [g["id"] for g in guilds if is_manager(g)] + sorted(with_grants),
+                                     now)
     except DiscordError as error:
         raise _discord_failed(error) from None
-    shown = [g for g in guilds if g["id"] in bot_in]
-    others = [g for g in shown if not is_manager(g)]
-    with_grants = {str(r["guild_id"]) for r in db.all_rows(
-        conn, "dashboard.guilds_with_grants", {"guild_ids": [int(g["id"]) for g in others]})} if others else set()
-    listed = []
-    for guild in shown:
+    listed = [{**g, "access": None, "manager": True} for g in guilds if is_manager(g) and g["id"] not in bot_in]
+    for guild in (g for g in guilds if g["id"] in bot_in):
         if is_manager(guild):
             level = WRITE
-        elif guild["id"] in with_grants:
+        else:
             roles = _member_roles(runtime, conn, guild["id"], session["user_id"], now, False)
             level = granted_level(grants(conn, guild["id"]), roles)
-        else:
-            level = None
         if level:
             listed.append({**guild, "access": level, "manager": is_manager(guild)})
     return listed
 
 
 def replace_grants(conn, guild_id, wanted: list, granted_by, now, known_role_ids: set) -> list:
-    """Set the guild's grants to `wanted` ([{role_id, level}]); DashboardError 400 for a bad list."""
+    """Set the guild's grants to `wanted` ([{role_id, level}]); DashboardError 400 for a bad list. Each role
+    whose level changed goes into the change log (section "access", key "role:<id>")."""
     if not isinstance(wanted, list) or len(wanted) > MAX_GRANTS:
         raise DashboardError(400, f"grants must be a list of at most {MAX_GRANTS} roles.")
     clean = {}
@@ -154,8 +160,14 @@ def replace_grants(conn, guild_id, wanted: list, granted_by, now, known_role_ids
         if role_id not in known_role_ids:
             raise DashboardError(400, f"There is no role {role_id} in this server.")
         clean[role_id] = level
+    before = {g["role_id"]: g["level"] for g in grants(conn, guild_id)}
     db.run(conn, "dashboard.clear_grants", {"guild_id": int(guild_id)})
     for role_id, level in clean.items():
         db.run(conn, "dashboard.add_grant", {"guild_id": int(guild_id), "role_id": int(role_id), "level": level,
                                              "granted_by": int(granted_by), "now": now})
+    from app.guild_settings import log_change
+    for role_id in sorted(set(before) | set(clean), key=int):
+        if before.get(role_id) != clean.get(role_id):
+            log_change(conn, guild_id, "access", f"role:{role_id}", before.get(role_id), clean.get(role_id),
+                       actor_id=granted_by, source="dashboard", now=now)
     return grants(conn, guild_id)

@@ -10,7 +10,6 @@ from app.discord.errors import DiscordError
 
 FRESH = timedelta(seconds=60)
 GUILD_PAGE = 200
-MAX_GUILD_PAGES = 50  # 10,000 guilds
 
 _cache: dict = {}
 _lock = threading.Lock()
@@ -52,18 +51,28 @@ def member_roles(discord, guild_id, user_id) -> list | None:
     return [str(r) for r in member.get("roles") or []]
 
 
-def bot_guild_ids(discord, now, fresh=False) -> set:
-    """The guilds the bot is in."""
+def bot_in(discord, guild_ids, now) -> set:
+    """Which of `guild_ids` the bot is in. One page of the bot's own guild list answers for a bot in fewer
+    than 200 guilds; a bigger bot asks about each guild (GET /guilds/{id}), each answer kept 60 s."""
+    first = _cached(("bot_guilds", discord.api_base), now,
+                    lambda: [str(g["id"]) for g in discord.get("/users/@me/guilds", params={"limit": GUILD_PAGE}) or []])
+    if len(first) < GUILD_PAGE:
+        return set(first) & {str(g) for g in guild_ids}
+    return {str(g) for g in guild_ids if guild_info(discord, g, now)["present"]}
+
+
+def guild_info(discord, guild_id, now) -> dict:
+    """{"present": whether the bot is in the guild, "members": Discord's approximate count or None}."""
     def fetch():
-        ids, after = set(), "0"
-        for _ in range(MAX_GUILD_PAGES):
-            page = discord.get("/users/@me/guilds", params={"limit": GUILD_PAGE, "after": after}) or []
-            ids |= {str(g["id"]) for g in page}
-            if len(page) < GUILD_PAGE:
-                break
-            after = max((str(g["id"]) for g in page), key=int)
-        return ids
-    return _cached(("bot_guilds", discord.api_base), now, fetch, fresh)
+        try:
+            guild = discord.get(f"/guilds/{guild_id}", params={"with_counts": "true"})
+        except DiscordError as error:
+            if error.status in (403, 404):
+                return {"present": False, "members": None}
+            raise
+        count = guild.get("approximate_member_count")
+        return {"present": True, "members": int(count) if isinstance(count, int) else None}
+    return _cached(("guild", discord.api_base, str(guild_id)), now, fetch)
 
 
 def guild_roles(discord, guild_id, now) -> list:
@@ -78,25 +87,29 @@ def guild_roles(discord, guild_id, now) -> list:
 
 def member_count(discord, guild_id, now) -> int | None:
     """Discord's approximate member count, or None when Discord doesn't say."""
-    def fetch():
-        try:
-            guild = discord.get(f"/guilds/{guild_id}", params={"with_counts": "true"})
-        except DiscordError:
-            return None
-        count = guild.get("approximate_member_count")
-        return int(count) if isinstance(count, int) else None
-    return _cached(("members", discord.api_base, str(guild_id)), now, fetch)
+    try:
+        return guild_info(discord, guild_id, now)["members"]
+    except DiscordError:
+        return None
 
 
 TEXT_CHANNEL_TYPES = {0: "text", 5: "announcement"}
 
 
+def _all_channels(discord, guild_id, now) -> list:
+    return _cached(("channels", discord.api_base, str(guild_id)), now,
+                   lambda: discord.get(f"/guilds/{guild_id}/channels") or [])
+
+
 def guild_channels(discord, guild_id, now) -> list:
     """The guild's text and announcement channels: id, name, type, category id, in Discord's order."""
-    def fetch():
-        found = discord.get(f"/guilds/{guild_id}/channels") or []
-        return [{"id": str(c["id"]), "name": str(c.get("name") or "")[:100], "type": TEXT_CHANNEL_TYPES[c["type"]],
-                 "parent_id": str(c["parent_id"]) if c.get("parent_id") else None}
-                for c in sorted(found, key=lambda c: (int(c.get("position") or 0), int(c["id"])))
-                if c.get("type") in TEXT_CHANNEL_TYPES]
-    return _cached(("channels", discord.api_base, str(guild_id)), now, fetch)
+    found = _all_channels(discord, guild_id, now)
+    return [{"id": str(c["id"]), "name": str(c.get("name") or "")[:100], "type": TEXT_CHANNEL_TYPES[c["type"]],
+             "parent_id": str(c["parent_id"]) if c.get("parent_id") else None}
+            for c in sorted(found, key=lambda c: (int(c.get("position") or 0), int(c["id"])))
+            if c.get("type") in TEXT_CHANNEL_TYPES]
+
+
+def guild_channel_ids(discord, guild_id, now) -> set:
+    """Every channel of the guild (categories, voice and forums too)."""
+    return {str(c["id"]) for c in _all_channels(discord, guild_id, now)}

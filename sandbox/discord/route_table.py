@@ -11,9 +11,9 @@ from sandbox.discord.routes.commands import (
 from sandbox.discord.routes.guilds import audit_log, get_guild, list_guild_channels, list_roles
 from sandbox.discord.routes.interactions import (
     delete_webhook_message, edit_webhook_message, get_webhook_message, interaction_callback, post_followup)
-from sandbox.discord.routes.oauth_web import authorize_decision, authorize_page
 from sandbox.discord.routes.members import (
     add_member_role, edit_member, get_member, kick_member, list_members, remove_member_role)
+from sandbox.discord.routes.oauth_web import authorize_decision, authorize_page
 from sandbox.discord.routes.users import get_me, get_user, my_guilds, oauth_revoke, oauth_token, open_dm
 
 

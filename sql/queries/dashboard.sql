@@ -110,3 +110,6 @@ WHERE dashboard_user_names.name IS DISTINCT FROM EXCLUDED.name;
 
 -- name: names_of
 SELECT user_id, name FROM dashboard_user_names WHERE user_id = ANY (%(user_ids)s::bigint[]);
+
+-- name: ai_usage
+SELECT day, answers, tokens FROM ai_usage_guild WHERE guild_id = %(guild_id)s AND day >= %(since)s ORDER BY day;

@@ -40,7 +40,7 @@ def authorize_page(fake, request):
     problem = _checked(fake, request.query)
     if problem:
         return _page(400, "Invalid OAuth2 request", f"<p>{html.escape(problem)}</p>")
-    chosen = str(getattr(fake, "web_user", None) or "")
+    chosen = str(fake.web_user or "")
     options = "".join(
         f'<option value="{html.escape(u["id"])}"{" selected" if u["id"] == chosen else ""}>'
         f'{html.escape(u.get("global_name") or u["username"])} ({html.escape(u["id"])})</option>'
@@ -66,11 +66,11 @@ def authorize_decision(fake, request):
         back = {"error": "access_denied", "error_description": "The resource owner or authorization server "
                 "denied the request", **back}
     else:
-        user = fake._users.get(params.get("user_id") or str(getattr(fake, "web_user", "") or ""))
+        user = fake._users.get(params.get("user_id") or str(fake.web_user or ""))
         if user is None or user.get("bot"):
             return _page(400, "Invalid OAuth2 request", "<p>Choose who logs in.</p>")
         code, access = secrets.token_urlsafe(16), "oauth-" + secrets.token_urlsafe(24)
-        fake._oauth_tokens[access] = {"user": user, "guilds": None, "live": True}
+        fake._oauth_tokens[access] = {"user": user, "guilds": None, "live": True, "scope": params.get("scope")}
         fake._oauth_codes[code] = access
         back = {"code": code, **back}
     separator = "&" if "?" in params["redirect_uri"] else "?"

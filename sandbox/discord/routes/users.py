@@ -73,7 +73,8 @@ def oauth_token(fake, request):
     refresh = "refresh-" + access
     fake._refresh_tokens[refresh] = access
     return 200, {"access_token": access, "token_type": "Bearer", "expires_in": 604800,
-                 "refresh_token": refresh, "scope": form.get("scope", "identify guilds")}
+                 "refresh_token": refresh,
+                 "scope": fake._oauth_tokens.get(access, {}).get("scope") or form.get("scope", "identify guilds")}
 
 
 def oauth_revoke(fake, request):
