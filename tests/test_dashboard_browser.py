@@ -132,6 +132,20 @@ def test_login_pick_a_server_read_stats_change_a_setting_and_find_it_after_reloa
     same_origin_only(seen, site.url)
 
 
+def test_a_server_you_manage_without_the_bot_is_offered_with_discords_invite_link(page, site):
+    bare = "815000000000000001"
+    site.fake.add_guild(bare, OWNER, name="Bare <Server>")
+    with site.fake._lock:  # the fake has no "bot leaves" call; the bot was never in this one
+        del site.fake._guilds[bare]["members"][site.fake.application_id]
+    log_in(page, site, OWNER)
+    offered = page.locator("#invitable")
+    assert "Bare <Server>" in offered.inner_text() and "Bare" not in page.locator("#guild-list").inner_text()
+    link = offered.get_by_role("link", name="Invite StatusSync to Bare <Server>")
+    href = link.get_attribute("href")
+    assert href.startswith(site.fake.web_url + "/oauth2/authorize?") and f"guild_id={bare}" in href
+    screenshot(page, "dashboard-picker-invite")
+
+
 def test_a_config_command_change_shows_in_the_change_log_as_from_config(page, site):
     site.discord.command("config", [ix.sub("rep", ix.opt("cooldown_hours", 6, 4))], user_id=MANAGER,
                          permissions=ix.MANAGE_GUILD)

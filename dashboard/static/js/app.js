@@ -30,26 +30,38 @@ function showUser(user) {
 }
 
 
+async function loadGuilds() {
+  const data = await get("api/guilds");
+  return { guilds: data.guilds || [], invitable: data.invitable || [] };
+}
+
 async function showPicker() {
   state.guildView = null;
   replace(currentGuild);
   document.title = "StatusSync dashboard";
-  if (!state.guilds) state.guilds = (await get("api/guilds")).guilds || [];
-  const guilds = state.guilds;
+  if (!state.guilds) state.guilds = await loadGuilds();
+  const { guilds, invitable } = state.guilds;
   const list = h("ul", { class: "guilds", id: "guild-list" }, guilds.map((guild) =>
     h("li", {}, h("a", { class: "button guild-card", href: `#/guild/${guild.id}/overview`, dataset: { guild: guild.id } },
       h("span", { class: "guild-icon", "aria-hidden": "true" }, initials(guild.name)),
       h("span", {}, h("span", { class: "name" }, guild.name), h("br"),
         h("small", { class: "muted" }, guild.access === "read" ? "read-only" : "manage"))))));
+  // Servers you manage where the bot isn't yet: Discord's own invite page (a link, never fetched).
+  const invites = invitable.filter((g) => /^https?:\/\//.test(g.invite_url || ""));
   replace(screen, h("div", { class: "card" }, h("h1", {}, "Pick a server"),
     guilds.length ? list : h("p", { class: "empty", id: "no-guilds" },
-      "No server to show: you need Manage Server (or a role a manager gave dashboard access) in a server where StatusSync is.")));
+      "No server to show: you need Manage Server (or a role a manager gave dashboard access) in a server where StatusSync is.")),
+    invites.length ? h("div", { class: "card", id: "invitable" }, h("h2", {}, "Add StatusSync to a server"),
+      h("ul", { class: "guilds" }, invites.map((guild) => h("li", {}, h("div", { class: "guild-card button", dataset: { guild: guild.id } },
+        h("span", { class: "guild-icon", "aria-hidden": "true" }, initials(guild.name)),
+        h("span", { class: "name" }, guild.name),
+        h("a", { class: "button", href: guild.invite_url, rel: "noopener", "aria-label": `Invite StatusSync to ${guild.name}` }, "Invite")))))) : null);
   markReady("picker");
 }
 
 async function showGuild(guildId, tabId) {
-  if (!state.guilds) state.guilds = (await get("api/guilds")).guilds || [];
-  const guild = state.guilds.find((g) => String(g.id) === guildId);
+  if (!state.guilds) state.guilds = await loadGuilds();
+  const guild = state.guilds.guilds.find((g) => String(g.id) === guildId);
   if (!guild) {
     notify("You don't have access to that server's dashboard (or StatusSync is not in it).");
     location.hash = "#/";
@@ -126,7 +138,7 @@ async function boot() {
     return;
   }
   // The server list is asked for at once (not after /auth/user answers): one round trip less to the picker.
-  const guilds = get("api/guilds").then((d) => d.guilds || []);
+  const guilds = loadGuilds();
   guilds.catch(() => {});
   try {
     const user = await get("auth/user");
