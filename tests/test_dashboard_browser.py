@@ -105,6 +105,9 @@ def test_login_pick_a_server_read_stats_change_a_setting_and_find_it_after_reloa
     warn(site, "still spamming")
     scan_messages(site, 3)
     seen = watch(page)
+    page.goto(site.url + "/dashboard/")
+    page.wait_for_selector("#login-screen")
+    screenshot(page, "dashboard-login")
     log_in(page, site, OWNER)
     assert page.locator("#user-name").inner_text() == "owner"
     screenshot(page, "dashboard-picker")
@@ -203,6 +206,13 @@ def test_cases_filter_by_type_and_page(page, site):
     page.get_by_label("Type").select_option("ban")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_selector("#case-results .empty")
+    page.get_by_role("button", name="Clear").click()
+    warn(site, "someone else", target=READER)
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Open case 31").click()
+    page.get_by_role("button", name="All cases of this member").click()
+    page.wait_for_selector("#cases tbody tr:only-child")
+    assert READER in page.locator("#cases tbody tr").inner_text()
 
 
 def test_automod_rules_and_words_saved_in_the_editor_are_what_the_live_tester_runs(page, site):

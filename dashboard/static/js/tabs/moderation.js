@@ -43,6 +43,10 @@ export default {
           c.expires_at ? [h("dt", {}, "Until"), h("dd", {}, formatDate(c.expires_at))] : null,
           c.source ? [h("dt", {}, "Source"), h("dd", {}, c.source)] : null,
           h("dt", {}, "Reason"), h("dd", { class: "reason", id: "case-reason" }, c.reason || "no reason given")),
+        h("div", { class: "actions" }, h("button", { type: "button", id: "member-cases", onclick: () => {
+          member.value = String(c.user_id);
+          form.requestSubmit();
+        } }, "All cases of this member")),
         h("h3", {}, "Reason history"),
         history.length ? h("ol", { class: "history", id: "reason-history" }, history.map((entry) =>
           h("li", {}, h("small", { class: "muted" }, `${formatDate(entry.changed_at)}${entry.author_id ? ` by ${who(entry.author_name, entry.author_id)}` : ""}`),
