@@ -343,6 +343,8 @@ def test_a_read_only_role_sees_the_settings_but_cannot_change_them(browser, site
         page.get_by_role("button", name="Add role").click()
         page.get_by_role("button", name="Save access").click()
         page.wait_for_selector("text=Saved.")
+        granted = page.locator("#access-table tbody tr").inner_text()
+        assert "Readers" in granted and OWNER in granted and "not saved yet" not in granted  # as the server stored it
         screenshot(page, "dashboard-access-granted")
 
         page = reader.new_page()
