@@ -106,7 +106,8 @@ def edit(ctx, name, response=None, description=None, options=None, ephemeral=Non
     _require_manager(ctx)
     changes = _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel,
                       mention_users)
-    row = service.edit(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, changes=changes, now=ctx.now)
+    row = service.edit(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, changes=changes, now=ctx.now,
+                       actor_id=ctx.user.id)
     return ctx.reply(f"Changed `/{row['name']}`.", ephemeral=True)
 
 
@@ -114,7 +115,7 @@ def edit(ctx, name, response=None, description=None, options=None, ephemeral=Non
 def remove(ctx, name):
     from app.custom import service
     _require_manager(ctx)
-    service.remove(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, now=ctx.now)
+    service.remove(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, now=ctx.now, actor_id=ctx.user.id)
     return ctx.reply(f"Removed `/{name.strip().lower()}`.", ephemeral=True)
 
 

@@ -90,7 +90,8 @@ def create(guild, conn):
         raise inputs.BadInput("name and template are required (texts).")
     rt = runtime()
     row = service.add(conn, rt.discord, guild_id=guild.guild_id, name=name, fields=_fields(body),
-                      builtin_names=set(rt.commands.commands), user_id=guild.user_id, now=rt.clock())
+                      builtin_names=set(rt.commands.commands), user_id=guild.user_id, now=rt.clock(),
+                      source="dashboard")
     return jsonify(command=_shown(service.get(conn, guild.guild_id, row["name"]))), 201
 
 
@@ -100,7 +101,8 @@ def edit(guild, conn, name):
     from app.custom import service
     body = inputs.json_object(allowed=FIELD_TYPES)
     rt = runtime()
-    row = service.edit(conn, rt.discord, guild_id=guild.guild_id, name=_known_name(name), changes=_fields(body), now=rt.clock())
+    row = service.edit(conn, rt.discord, guild_id=guild.guild_id, name=_known_name(name), changes=_fields(body),
+                       now=rt.clock(), actor_id=guild.user_id, source="dashboard")
     return jsonify(command=_shown(service.get(conn, guild.guild_id, row["name"])))
 
 
@@ -108,7 +110,8 @@ def edit(guild, conn, name):
 @guild_access(write=True)
 def remove(guild, conn, name):
     from app.custom import service
-    service.remove(conn, runtime().discord, guild_id=guild.guild_id, name=_known_name(name), now=runtime().clock())
+    service.remove(conn, runtime().discord, guild_id=guild.guild_id, name=_known_name(name), now=runtime().clock(),
+                   actor_id=guild.user_id, source="dashboard")
     return jsonify(removed=name)
 
 

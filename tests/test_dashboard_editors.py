@@ -89,3 +89,16 @@ def test_automod_changes_from_the_dashboard_and_from_automod_are_in_the_change_l
     assert ("bad_words.config.words", {"removed": []}, {"added": ["badword", "worse"]}, "dashboard", OWNER) in seen
     assert ("caps.threshold", 70, 80, "dashboard", OWNER) in seen and ("caps.enabled", False, True, "dashboard",
                                                                         OWNER) in seen
+
+
+def test_custom_command_changes_are_in_the_change_log(owner):
+    owner.post("/dashboard/api/custom", {"name": "hello", "template": "Hi"})
+    owner.post("/dashboard/api/custom/hello", {"template": "Hey", "cooldown_seconds": 30})
+    owner.delete("/dashboard/api/custom/hello")
+    changes = owner.get("/dashboard/api/changes", section="custom").get_json()["changes"]
+    seen = [(c["key"], c["old"], c["new"], c["source"], c["actor_id"]) for c in reversed(changes)]
+    described = {"description": "Custom command /hello"}
+    assert seen[0] == ("/hello", None, {"template": "Hi", **described}, "dashboard", OWNER)
+    assert sorted(seen[1:3]) == [("/hello.cooldown_seconds", 0, 30, "dashboard", OWNER),
+                                 ("/hello.template", "Hi", "Hey", "dashboard", OWNER)]
+    assert seen[3] == ("/hello", {"template": "Hey", **described}, None, "dashboard", OWNER) and len(seen) == 4

@@ -88,7 +88,13 @@ def template_context(*, invoker, guild_id, channel, args, now, rng) -> dict:
 
 # ------------------------------------------------------------ create, change, remove
 
-def add(conn, discord, *, guild_id, name, fields, builtin_names, user_id, now) -> dict:
+def _log(conn, guild_id, key, old, new, actor_id, source, now) -> None:
+    """The change log (settings_changes, section "custom"): what a command answered before and after."""
+    from ..guild_settings import log_change
+    log_change(conn, guild_id, "custom", key, old, new, actor_id=actor_id, source=source, now=now)
+
+
+def add(conn, discord, *, guild_id, name, fields, builtin_names, user_id, now, source="command") -> dict:
     name = definitions.check_name(name, builtin_names)
     row = {"guild_id": int(guild_id), "name": name, **checked_fields(fields, name)}
     used = db.one(conn, "custom.count_commands", {"guild_id": int(guild_id)})["n"]
@@ -112,11 +118,12 @@ def add(conn, discord, *, guild_id, name, fields, builtin_names, user_id, now) -
         raise UserError(explain_refusal(exc)) from None
     db.run(conn, "custom.complete_command", {"guild_id": int(guild_id), "name": name,
                                              "command_id": int(created["id"]), "now": now})
+    _log(conn, guild_id, f"/{name}", None, {k: row[k] for k in ("template", "description")}, user_id, source, now)
     conn.commit()
     return {**row, "command_id": int(created["id"])}
 
 
-def edit(conn, discord, *, guild_id, name, changes, now) -> dict:
+def edit(conn, discord, *, guild_id, name, changes, now, actor_id=None, source="command") -> dict:
     current = get(conn, guild_id, name)
     merged = {**{k: current[k] for k in FIELDS}, **{k: v for k, v in changes.items() if v is not None}}
     row = {"guild_id": int(guild_id), "name": current["name"], **checked_fields(merged, current["name"])}
@@ -126,10 +133,14 @@ def edit(conn, discord, *, guild_id, name, changes, now) -> dict:
         except DiscordError as exc:
             raise UserError(explain_refusal(exc)) from None
     db.run(conn, "custom.update_command", {**row, "options": Json(row["options"]), "now": now})
+    for key in FIELDS:
+        if current[key] != row[key]:  # ids as text: a snowflake is past what a JSON number keeps exactly
+            old, new = ((str(v) if v is not None else None) if key.endswith("_id") else v for v in (current[key], row[key]))
+            _log(conn, guild_id, f"/{row['name']}.{key}", old, new, actor_id, source, now)
     return row
 
 
-def remove(conn, discord, *, guild_id, name, now) -> None:
+def remove(conn, discord, *, guild_id, name, now, actor_id=None, source="command") -> None:
     current = get(conn, guild_id, name)
     db.run(conn, "custom.mark_removing", {"guild_id": int(guild_id), "name": current["name"], "now": now})
     conn.commit()
@@ -141,6 +152,8 @@ def remove(conn, discord, *, guild_id, name, now) -> None:
             if exc.status != 404:  # already gone on Discord: just forget it here
                 raise UserError(explain_refusal(exc)) from None
     db.run(conn, "custom.delete_command", {"guild_id": int(guild_id), "name": current["name"]})
+    _log(conn, guild_id, f"/{current['name']}", {k: current[k] for k in ("template", "description")}, None,
+         actor_id, source, now)
     conn.commit()
 
 
