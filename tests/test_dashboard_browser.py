@@ -267,6 +267,10 @@ def test_a_custom_command_previews_as_you_type_and_is_registered_on_save(page, s
     page.wait_for_selector("#cc-status.notice.ok")
     assert "/hello" in page.locator("#cc-table").inner_text()
     assert [c["name"] for c in site.fake.commands(GUILD)] == ["hello"]
+    open_tab(page, "Change log")
+    page.get_by_label("Show").select_option("custom")
+    page.wait_for_selector("#changes tbody tr:only-child")
+    assert "custom command /hello" in page.locator("#changes tbody tr").inner_text()
 
 
 def test_cancel_on_discords_page_says_the_login_was_cancelled(page, site):

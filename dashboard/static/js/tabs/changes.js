@@ -14,7 +14,8 @@ export default {
     const more = h("button", { type: "button", id: "changes-more", hidden: true }, "Older changes");
     const sections = await loadSettings(ctx.guildId).catch(() => []);
     const only = h("select", { id: "changes-section" }, h("option", { value: "" }, "every setting"),
-      sections.map((s) => h("option", { value: s.name }, s.title)), h("option", { value: "access" }, "Dashboard access"));
+      sections.map((s) => h("option", { value: s.name }, s.title)),
+      [["automod", "Automod rules and lists"], ["custom", "Custom commands"], ["access", "Dashboard access"]].map(([v, t]) => h("option", { value: v }, t)));
     replace(panel, h("h2", {}, "Change log"),
       h("p", { class: "muted" }, "Every settings change, from this dashboard or from /config in Discord."),
       h("div", { class: "card" }, h("div", { class: "row" }, field("Show", only)), list, h("div", { class: "pager" }, more)));
@@ -36,7 +37,7 @@ export default {
         h("tbody", {}, rows.map((c) => h("tr", {},
           h("td", { "data-label": "When" }, formatDate(c.changed_at)),
           h("td", { "data-label": "Who" }, c.actor_id ? who(c.actor_name, c.actor_id) : "StatusSync"),
-          h("td", { "data-label": "Setting" }, h("code", {}, `${c.section}.${c.key}`)),
+          h("td", { "data-label": "Setting" }, h("code", {}, c.section === "custom" ? `custom command ${c.key}` : `${c.section}.${c.key}`)),
           h("td", { "data-label": "From", class: "reason" }, shown(c.old)),
           h("td", { "data-label": "To", class: "reason" }, shown(c.new)),
           h("td", { "data-label": "Where" }, c.source === "command" ? "/config" : c.source))))))
