@@ -13,6 +13,7 @@ READS = [("GET", "/dashboard/api/stats", None), ("GET", "/dashboard/api/cases", 
          ("GET", "/dashboard/api/custom", None), ("POST", "/dashboard/api/automod/test", {"text": "hello"}),
          ("POST", "/dashboard/api/custom/preview", {"template": "Hi {{ user.name }}"})]
 WRITES = [("POST", "/dashboard/api/settings/general", {"command_xp": True}),
+          ("POST", "/dashboard/api/cases/1/reason", {"reason": "clearer"}),
           ("POST", "/dashboard/api/automod/rules/caps", {"enabled": True}),
           ("POST", "/dashboard/api/automod/lists/words", {"add": ["badword"]}),
           ("POST", "/dashboard/api/custom", {"name": "hello", "template": "Hi"}),

@@ -124,6 +124,7 @@ def listed_guilds(runtime, conn, session, now) -> list:
     write); managed ones without the bot come first with access None (the page offers to invite it)."""
     guilds = user_guilds(runtime, conn, session, now)
     with_grants = set(_granted_candidates(conn, guilds))
+    conn.commit()
     try:
         bot_in = discord_view.bot_in(runtime.discord, [g["id"] for g in guilds if is_manager(g)] + sorted(with_grants),
                                      now)
