@@ -192,6 +192,21 @@ def test_a_case_reason_with_script_is_shown_as_text_and_never_runs(page, site):
     screenshot(page, "dashboard-moderation-hostile-reason")
 
 
+def test_a_case_reason_reworded_in_the_dashboard_keeps_the_old_one_in_its_history(page, site):
+    warn(site, "first words")
+    log_in(page, site, OWNER)
+    page.goto(site.url + f"/dashboard/#/guild/{GUILD}/moderation")
+    page.get_by_role("button", name="Open case 1").click()
+    page.get_by_text("Change the reason").click()
+    page.get_by_label("New reason").fill("better words")
+    page.get_by_role("button", name="Save reason").click()
+    page.wait_for_selector("#reason-history")
+    entry = page.locator("#reason-history li").inner_text()
+    assert "first words" in entry and "better words" in entry and OWNER in entry
+    assert page.locator("#case-reason").inner_text() == "better words"
+    page.wait_for_selector("#cases td.reason:text('better words')")  # and the list shows it
+
+
 def test_cases_filter_by_type_and_page(page, site):
     for n in range(30):
         warn(site, f"warning {n}")
@@ -335,6 +350,7 @@ def test_tabs_work_from_the_keyboard(page, site):
 
 
 def test_a_read_only_role_sees_the_settings_but_cannot_change_them(browser, site):  # noqa: F811
+    warn(site, "a case to look at")
     owner = browser.new_context(viewport={"width": 1280, "height": 800})
     reader = browser.new_context(viewport={"width": 1280, "height": 800})
     try:
@@ -359,6 +375,10 @@ def test_a_read_only_role_sees_the_settings_but_cannot_change_them(browser, site
         assert page.locator("form[data-section='rep'] button[type=submit]").is_disabled()
         assert "read-only access" in page.locator("#read-only").inner_text()
         assert "Read-only access" in page.locator("form[data-section='rep']").inner_text()
+        open_tab(page, "Moderation")
+        page.get_by_role("button", name="Open case 1").click()
+        page.wait_for_selector("#case-heading")
+        assert page.get_by_text("Change the reason").count() == 0
         open_tab(page, "Access", state="error")
         assert "don't have access" in page.locator("#tab-panel .notice.error").inner_text()
     finally:

@@ -1,5 +1,6 @@
 // Moderation: cases filtered by member, type, moderator and date, paged; a case's reason history.
 import { get } from "../api.js";
+import { caseDetail } from "../case-detail.js";
 import { field, formatDate, h, replace, who } from "../dom.js";
 
 const TYPES = ["", "warn", "timeout", "untimeout", "kick", "ban", "unban", "automod_block", "automod_alert", "automod_timeout"];
@@ -31,28 +32,11 @@ export default {
         replace(detail, h("p", { class: "notice error", role: "alert" }, err.message));
         return;
       }
-      const c = data.case || data;
-      const history = data.history || [];
-      const heading = h("h3", { tabindex: "-1", id: "case-heading" }, `Case #${c.number}`);
-      replace(detail, h("div", { class: "card" }, heading,
-        h("dl", { class: "pairs" },
-          h("dt", {}, "Type"), h("dd", {}, h("span", { class: `badge ${c.type}` }, c.type)),
-          h("dt", {}, "Member"), h("dd", {}, who(c.user_name, c.user_id)),
-          h("dt", {}, "Moderator"), h("dd", {}, who(c.moderator_name, c.moderator_id)),
-          h("dt", {}, "When"), h("dd", {}, formatDate(c.created_at)),
-          c.expires_at ? [h("dt", {}, "Until"), h("dd", {}, formatDate(c.expires_at))] : null,
-          c.source ? [h("dt", {}, "Source"), h("dd", {}, c.source)] : null,
-          h("dt", {}, "Reason"), h("dd", { class: "reason", id: "case-reason" }, c.reason || "no reason given")),
-        h("div", { class: "actions" }, h("button", { type: "button", id: "member-cases", onclick: () => {
-          member.value = String(c.user_id);
-          form.requestSubmit();
-        } }, "All cases of this member")),
-        h("h3", {}, "Reason history"),
-        history.length ? h("ol", { class: "history", id: "reason-history" }, history.map((entry) =>
-          h("li", {}, h("small", { class: "muted" }, `${formatDate(entry.changed_at)}${entry.author_id ? ` by ${who(entry.author_name, entry.author_id)}` : ""}`),
-            h("div", {}, h("span", { class: "muted" }, "from: "), h("span", { class: "reason" }, entry.old_reason || "no reason")),
-            h("div", {}, h("span", { class: "muted" }, "to: "), h("span", { class: "reason" }, entry.new_reason || "no reason")))))
-          : h("p", { class: "empty" }, "The reason has not been changed since the case was opened.")));
+      const { card, heading } = caseDetail(data, ctx, {
+        onMember: (userId) => { member.value = userId; form.requestSubmit(); },
+        onSaved: () => { showCase(number); load(); }, // the list shows the new reason too
+      });
+      replace(detail, card);
       heading.focus();
     }
 
