@@ -1,7 +1,7 @@
 // The dashboard's shell: who is logged in, which server, which tab (#/guild/<id>/<tab>).
 import { ApiError, get, setCsrfToken, url } from "./api.js";
 import { h, initials, replace } from "./dom.js";
-import { LOGIN_ERRORS, loginLink, loginScreen, returnAfterLogin } from "./login.js";
+import { SESSION_EXPIRED, loginLink, loginScreen, returnAfterLogin } from "./login.js";
 import { markReady, notify, showError } from "./shell.js";
 import { mountTabs } from "./tabs.js";
 import { initThemeToggle } from "./theme-toggle.js";
@@ -130,13 +130,6 @@ async function route() {
 
 async function boot() {
   initThemeToggle(document.getElementById("theme-toggle"));
-  const params = new URLSearchParams(location.search);
-  const loginError = params.get("error");
-  if (loginError) {
-    history.replaceState(null, "", location.pathname + location.hash);
-    showLogin(LOGIN_ERRORS[loginError] || `The login did not complete: ${loginError.slice(0, 200)}`);
-    return;
-  }
   // The server list is asked for at once (not after /auth/user answers): one round trip less to the picker.
   const guilds = loadGuilds();
   guilds.catch(() => {});
@@ -145,7 +138,7 @@ async function boot() {
     state.user = user.user || user;
     if (user.csrf_token) setCsrfToken(user.csrf_token);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) showLogin(params.has("expired") ? LOGIN_ERRORS.expired : "");
+    if (err instanceof ApiError && err.status === 401) showLogin("");
     else replace(screen, h("p", { class: "notice error", role: "alert" }, err.message || String(err)));
     return;
   }
@@ -153,8 +146,8 @@ async function boot() {
   try { state.guilds = await guilds; } catch (err) { state.guilds = null; } // asked again by the picker
   document.addEventListener("session-expired", (event) => {
     // A failed save keeps the form as typed: the user logs in (in another tab, say) and saves again.
-    if (event.detail && event.detail.method !== "GET") notify(LOGIN_ERRORS.expired, "error", [loginLink("Log in again")]);
-    else showLogin(LOGIN_ERRORS.expired);
+    if (event.detail && event.detail.method !== "GET") notify(SESSION_EXPIRED, "error", [loginLink("Log in again")]);
+    else showLogin(SESSION_EXPIRED);
   });
   returnAfterLogin();
   window.addEventListener("hashchange", route);

@@ -1,17 +1,10 @@
-// The login screen, and what a failed or expired login says; the page you were on comes back afterwards.
+// The login screen and what an ended session says; the page you were on comes back after logging in.
 import { url } from "./api.js";
 import { h } from "./dom.js";
 
-// What the login callback can send back in ?error=, said plainly.
-export const LOGIN_ERRORS = {
-  access_denied: "You cancelled the Discord login (access denied), so you are not logged in. Nothing was shared with StatusSync.",
-  invalid_state: "The login link was stale or tampered with. Log in again.",
-  state: "The login link was stale or tampered with. Log in again.",
-  expired: "Your session expired — log in again.",
-  session_expired: "Your session expired — log in again.",
-  login_failed: "Discord did not complete the login. Try again in a moment.",
-  not_configured: "Discord login is not configured on this server.",
-};
+// A failed login (cancelled, forged state, Discord down) is a page the server renders (dashboard/auth.py);
+// what the page itself must say is that a session ended.
+export const SESSION_EXPIRED = "Your session expired — log in again.";
 
 const RETURN_KEY = "statussync-return";
 
