@@ -288,6 +288,26 @@ def test_a_custom_command_previews_as_you_type_and_is_registered_on_save(page, s
     assert "custom command /hello" in page.locator("#changes tbody tr").inner_text()
 
 
+def test_leveling_shows_the_leaderboard_and_edits_level_roles(page, site):
+    scan_messages(site, 4)  # XP comes from the messages the scan reads
+    log_in(page, site, OWNER)
+    page.goto(site.url + f"/dashboard/#/guild/{GUILD}/leveling")
+    page.wait_for_selector("#leaderboard-table")
+    assert MEMBER in page.locator("#leaderboard-table tbody tr").first.inner_text()
+    page.get_by_role("button", name="All time").click()
+    page.wait_for_selector("button[data-period='all'][aria-pressed='true']")
+    assert MEMBER in page.locator("#leaderboard-table tbody tr").first.inner_text()
+    page.get_by_role("button", name="Add a level role").click()
+    page.get_by_label("Level for reward 1").fill("5")
+    page.get_by_label("Role for reward 1").select_option(label="@Editors")
+    page.get_by_role("button", name="Save level roles").click()
+    page.wait_for_selector("#level-roles .notice.ok")
+    page.reload()
+    page.wait_for_selector("#level-roles")
+    assert page.get_by_label("Level for reward 1").input_value() == "5"
+    assert page.get_by_label("Role for reward 1").evaluate("el => el.selectedOptions[0].textContent") == "@Editors"
+
+
 def test_cancel_on_discords_page_says_the_login_was_cancelled(page, site):
     site.fake.sign_in_web(OWNER)
     page.goto(site.url + "/dashboard/")

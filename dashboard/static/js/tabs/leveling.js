@@ -3,6 +3,7 @@ import { get } from "../api.js";
 import { formatNumber, h, replace, who } from "../dom.js";
 import { sectionForm } from "../settings-form.js";
 import { loadSection } from "../settings-data.js";
+import { levelRolesEditor } from "../level-roles.js";
 import { lookups } from "../lookups.js";
 
 export default {
@@ -36,8 +37,10 @@ export default {
     }
     replace(panel, h("h2", {}, "Leveling"),
       h("div", { class: "card" }, h("h3", {}, "Leaderboard"), periods, board),
-      section ? h("div", { class: "card" }, h("h3", {}, section.title), sectionForm(section, ctx, { lookups: found,
-        hints: { level_roles: 'Roles given at a level, as JSON: [{"level": 5, "role_id": "123"}]', announce_channel_id: "Where level-ups are announced (empty: the channel the member spoke in)." } })) : null);
+      section ? [levelRolesEditor(section.values.level_roles, found.roles, ctx),
+        h("div", { class: "card" }, h("h3", {}, section.title), sectionForm(section, ctx, { lookups: found,
+          keys: Object.keys(section.values).filter((key) => key !== "level_roles"),
+          hints: { announce_channel_id: "Where level-ups are announced (empty: the channel the member spoke in)." } }))] : null);
     await load();
   },
 };
