@@ -207,6 +207,25 @@ def test_a_case_reason_reworded_in_the_dashboard_keeps_the_old_one_in_its_histor
     page.wait_for_selector("#cases td.reason:text('better words')")  # and the list shows it
 
 
+def test_escalation_steps_are_edited_as_rows_and_checked_like_config(page, site):
+    log_in(page, site, OWNER)
+    page.goto(site.url + f"/dashboard/#/guild/{GUILD}/moderation")
+    page.wait_for_selector("#escalation")
+    page.get_by_role("button", name="Add a step").click()
+    page.get_by_label("Warnings for step 1").fill("3")
+    page.get_by_label("Within days for step 1").fill("30")
+    page.get_by_label("Action for step 1").select_option("timeout")
+    page.get_by_role("button", name="Save escalation").click()
+    page.wait_for_selector("#escalation .notice.error")  # a timeout needs a duration: the server says so
+    assert "duration" in page.locator("#escalation .notice.error").inner_text().lower()
+    page.get_by_label("Duration for step 1").fill("1h")
+    page.get_by_role("button", name="Save escalation").click()
+    page.wait_for_selector("#escalation .notice.ok")
+    open_tab(page, "Settings")  # the same setting, seen from the Settings tab
+    assert page.get_by_label("Warnings for step 1").input_value() == "3"
+    assert page.get_by_label("Duration for step 1").input_value() == "1h"
+
+
 def test_cases_filter_by_type_and_page(page, site):
     for n in range(30):
         warn(site, f"warning {n}")

@@ -1,6 +1,8 @@
 // Moderation: cases filtered by member, type, moderator and date, paged; a case's reason history.
 import { get } from "../api.js";
 import { caseDetail } from "../case-detail.js";
+import { escalationEditor } from "../escalation.js";
+import { loadSection } from "../settings-data.js";
 import { field, formatDate, h, replace, who } from "../dom.js";
 
 const TYPES = ["", "warn", "timeout", "untimeout", "kick", "ban", "unban", "automod_block", "automod_alert", "automod_timeout"];
@@ -21,7 +23,11 @@ export default {
         h("button", { type: "reset" }, "Clear")));
     const results = h("div", { id: "case-results", "aria-live": "polite" });
     const detail = h("div", { id: "case-detail" });
-    replace(panel, h("h2", {}, "Moderation cases"), h("div", { class: "card" }, form), h("div", { class: "card" }, results), detail);
+    const escalation = h("div", { id: "escalation-slot" });
+    replace(panel, h("h2", {}, "Moderation cases"), h("div", { class: "card" }, form), h("div", { class: "card" }, results), detail, escalation);
+    loadSection(ctx.guildId, "moderation").then((section) => {
+      if (section && ctx.isCurrent()) replace(escalation, escalationEditor(section.values.escalation, ctx));
+    }).catch((err) => replace(escalation, h("p", { class: "notice error" }, err.message)));
 
     async function showCase(number) {
       replace(detail, h("div", { class: "card" }, h("p", { class: "muted" }, "Loading case…")));
