@@ -296,11 +296,19 @@ def test_a_custom_command_previews_as_you_type_and_is_registered_on_save(page, s
     assert page.locator("#cc-preview").inner_text() == "Hi you, <b>welcome</b>!"  # shown as text, not markup
     page.get_by_label("Response template").fill("{{ nope(")
     page.wait_for_selector("#cc-preview.error")
-    page.get_by_label("Response template").fill("Hi {{ user.name }}!")
+    page.get_by_text("Options, privacy, cooldown").click()
+    page.get_by_role("button", name="Add an option").click()
+    page.get_by_label("Option name for option 1").fill("member")
+    page.get_by_label("Type for option 1").select_option(label="user")
+    page.get_by_label("Option description for option 1").fill("Who to greet")
+    page.get_by_label("Response template").fill("Hi {{ args.member.mention }}!")
+    page.wait_for_selector("#cc-preview:text('Hi <@1>!')")  # the preview's sample member
     page.get_by_role("button", name="Save command").click()
     page.wait_for_selector("#cc-status.notice.ok")
     assert "/hello" in page.locator("#cc-table").inner_text()
-    assert [c["name"] for c in site.fake.commands(GUILD)] == ["hello"]
+    [registered] = site.fake.commands(GUILD)
+    assert registered["name"] == "hello" and registered["options"][0]["name"] == "member"
+    assert registered["options"][0]["type"] == 6 and registered["options"][0]["required"] is True
     open_tab(page, "Change log")
     page.get_by_label("Show").select_option("custom")
     page.wait_for_selector("#changes tbody tr:only-child")

@@ -2,12 +2,30 @@
 // sandbox /cc uses, with sample values for the options). Saving registers the command on Discord.
 import { get, request, post } from "../api.js";
 import { field, h, replace } from "../dom.js";
+import { rowsEditor } from "../rows-editor.js";
 
-function parseOptions(text) {
-  if (!text.trim()) return [];
-  const value = JSON.parse(text);
-  if (!Array.isArray(value)) throw new Error("Options must be a JSON list.");
-  return value;
+// Discord's option types, by the codes the API stores.
+const TYPES = [["string", 3], ["integer", 4], ["number", 10], ["boolean", 5], ["user", 6], ["channel", 7], ["role", 8]]
+  .map(([label, value]) => ({ value, label }));
+
+function optionsEditor(rows, ctx, onChange) {
+  return rowsEditor({
+    id: "cc-options", title: "Options", noun: "option", ctx, rows, inPlace: true, onChange, max: 5,
+    note: "Up to 5, required ones first (Discord's rule). In the template: {{ args.<name> }}.",
+    columns: [
+      { key: "name", name: "Option name", heading: "Name", kind: "text", maxlength: "32", placeholder: "member" },
+      { key: "type", name: "Type", heading: "Type", kind: "select", choices: TYPES, cast: Number, fresh: 3 },
+      { key: "description", name: "Option description", heading: "Description", kind: "text", maxlength: "100" },
+      { key: "required", name: "Required", heading: "Required", kind: "bool", fresh: true },
+    ],
+    empty: "No option: the command takes no arguments.", addLabel: "Add an option",
+  });
+}
+
+// The rows as the API stores them; choices an import brought are kept as they were.
+function optionsBody(rows) {
+  return rows.map((r) => ({ name: r.name, type: r.type, description: r.description, required: Boolean(r.required),
+    ...(r.choices ? { choices: r.choices } : {}) }));
 }
 
 export default {
@@ -19,7 +37,8 @@ export default {
     const name = h("input", { type: "text", id: "cc-name", maxlength: "32", pattern: "[\\-_a-z0-9]{1,32}", autocomplete: "off", required: true, disabled });
     const description = h("input", { type: "text", id: "cc-description", maxlength: "100", disabled });
     const template = h("textarea", { id: "cc-template", rows: 5, maxlength: "4000", disabled, spellcheck: "false" });
-    const options = h("textarea", { id: "cc-options", rows: 3, disabled, spellcheck: "false", placeholder: '[{"name": "member", "type": "user", "description": "Who", "required": true}]' });
+    const optionRows = [];
+    const optionsSlot = h("div", {});
     const ephemeral = h("input", { type: "checkbox", id: "cc-ephemeral", disabled });
     const cooldown = h("input", { type: "number", id: "cc-cooldown", min: "0", step: "1", value: "0", disabled });
     const out = h("div", { class: "preview", id: "cc-preview", role: "status", "aria-live": "polite" }, "The preview shows here as you type.");
@@ -33,7 +52,7 @@ export default {
       field("Description", description, "Shown in Discord's command picker."),
       field("Response template", template, "{{ user.name }}, {{ args.member.mention }}, {{ random(1, 6) }}… rendered in a sandbox with a budget."),
       h("details", {}, h("summary", {}, "Options, privacy, cooldown"),
-        field("Options (JSON)", options, "Up to 5 typed options: string, integer, number, boolean, user, channel, role."),
+        optionsSlot,
         h("div", { class: "field inline" }, ephemeral, h("label", { for: ephemeral.id }, "Only the person who runs it sees the answer")),
         field("Cooldown (seconds)", cooldown)),
       h("h4", {}, "Preview"), out,
@@ -47,7 +66,7 @@ export default {
         const mine = ++seq;
         if (!template.value) { out.classList.remove("error"); out.textContent = "The preview shows here as you type."; return; }
         try {
-          const answer = await post("api/custom/preview", { template: template.value, options: parseOptions(options.value) }, { guild_id: ctx.guildId });
+          const answer = await post("api/custom/preview", { template: template.value, options: optionsBody(optionRows.filter((r) => r.name && r.description)) }, { guild_id: ctx.guildId });
           if (mine !== seq) return;
           out.classList.remove("error");
           out.textContent = answer.rendered ?? "";
@@ -59,7 +78,8 @@ export default {
       }, 250);
     };
     template.addEventListener("input", runPreview);
-    options.addEventListener("input", runPreview);
+    const drawOptions = () => replace(optionsSlot, optionsEditor(optionRows, ctx, runPreview));
+    drawOptions();
 
     function edit(command) {
       editing = command ? command.name : null;
@@ -68,7 +88,8 @@ export default {
       name.disabled = disabled || Boolean(command); // a command's name is its Discord identity: remove and re-add to rename
       description.value = (command && command.description) || "";
       template.value = (command && command.template) || "";
-      options.value = command && command.options && command.options.length ? JSON.stringify(command.options, null, 2) : "";
+      optionRows.splice(0, optionRows.length, ...((command && command.options) || []).map((o) => ({ ...o })));
+      drawOptions();
       ephemeral.checked = Boolean(command && command.ephemeral);
       cooldown.value = String((command && command.cooldown_seconds) || 0);
       cancel.hidden = !command;
@@ -106,15 +127,8 @@ export default {
 
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      let body;
-      try {
-        body = { description: description.value || null, template: template.value, options: parseOptions(options.value),
-          ephemeral: ephemeral.checked, cooldown_seconds: Number(cooldown.value) || 0 };
-      } catch (err) {
-        status.className = "notice error";
-        status.textContent = `Options: ${err.message}`;
-        return;
-      }
+      const body = { description: description.value || null, template: template.value, options: optionsBody(optionRows),
+        ephemeral: ephemeral.checked, cooldown_seconds: Number(cooldown.value) || 0 };
       status.className = "";
       status.textContent = "Saving and registering on Discord…";
       try {
