@@ -3,7 +3,6 @@ from app import guild_settings
 from app.discord import permissions as perms
 from app.interactions.declare import Option
 from app.interactions.responses import embed
-from app.social.xp import MAX_LEVEL_REWARDS
 from commands.config import ANNOUNCEMENT_CHANNEL, TEXT_CHANNEL, config, require_manager, show
 
 CHANNEL_TYPES = (TEXT_CHANNEL, ANNOUNCEMENT_CHANNEL)
@@ -49,8 +48,8 @@ def set_level_role(ctx, level, role):
     if role is not None:
         if role.get("managed") or str(role["id"]) == str(ctx.guild_id):
             return ctx.error(f"I can't give <@&{role['id']}>: it belongs to an integration or is @everyone.")
-        if len(rewards) >= MAX_LEVEL_REWARDS:
-            return ctx.error(f"A server can have at most {MAX_LEVEL_REWARDS} level rewards. Remove one first.")
+        from app.premium import tiers
+        tiers.check_room(ctx.db, ctx.guild_id, ctx.now, "level_rewards", len(rewards))  # the tier's limit
         rewards.append({"level": level, "role_id": str(role["id"])})
         if not ctx.bot_has(perms.MANAGE_ROLES):
             notes.append("I don't have the Manage Roles permission yet: give it to my role, and keep my role "

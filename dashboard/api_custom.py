@@ -83,35 +83,35 @@ def listing(guild, conn):
 @bp.post("")
 @guild_access(write=True)
 def create(guild, conn):
-    from app.custom import service
+    from app.custom import registration, service
     body = inputs.json_object(allowed=("name", *FIELD_TYPES))
     name = body.get("name")
     if not isinstance(name, str) or not isinstance(body.get("template"), str):
         raise inputs.BadInput("name and template are required (texts).")
     rt = runtime()
-    row = service.add(conn, rt.discord, guild_id=guild.guild_id, name=name, fields=_fields(body),
-                      builtin_names=set(rt.commands.commands), user_id=guild.user_id, now=rt.clock(),
-                      source="dashboard")
+    row = registration.add(conn, rt.discord, guild_id=guild.guild_id, name=name, fields=_fields(body),
+                           builtin_names=set(rt.commands.commands), user_id=guild.user_id, now=rt.clock(),
+                           source="dashboard")
     return jsonify(command=_shown(service.get(conn, guild.guild_id, row["name"]))), 201
 
 
 @bp.post("/<name>")
 @guild_access(write=True)
 def edit(guild, conn, name):
-    from app.custom import service
+    from app.custom import registration, service
     body = inputs.json_object(allowed=FIELD_TYPES)
     rt = runtime()
-    row = service.edit(conn, rt.discord, guild_id=guild.guild_id, name=_known_name(name), changes=_fields(body),
-                       now=rt.clock(), actor_id=guild.user_id, source="dashboard")
+    row = registration.edit(conn, rt.discord, guild_id=guild.guild_id, name=_known_name(name), changes=_fields(body),
+                            now=rt.clock(), actor_id=guild.user_id, source="dashboard")
     return jsonify(command=_shown(service.get(conn, guild.guild_id, row["name"])))
 
 
 @bp.delete("/<name>")
 @guild_access(write=True)
 def remove(guild, conn, name):
-    from app.custom import service
-    service.remove(conn, runtime().discord, guild_id=guild.guild_id, name=_known_name(name), now=runtime().clock(),
-                   actor_id=guild.user_id, source="dashboard")
+    from app.custom import registration
+    registration.remove(conn, runtime().discord, guild_id=guild.guild_id, name=_known_name(name),
+                        now=runtime().clock(), actor_id=guild.user_id, source="dashboard")
     return jsonify(removed=name)
 
 
@@ -124,4 +124,5 @@ def preview(guild, conn):
     if not isinstance(template, str) or len(template) > 4000 or not isinstance(options, list):
         raise inputs.BadInput("template (at most 4000 characters) and options (a list) are expected.")
     _check_option_shapes(options)
-    return jsonify(rendered=service.try_render(template, definitions.check_options(options)))
+    content, _ = service.try_render(template, None, definitions.check_options(options))
+    return jsonify(rendered=content or "")

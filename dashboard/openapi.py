@@ -4,11 +4,13 @@ Each area's paths and schemas live in a module of PARTS (PATHS, SCHEMAS); a blue
 under those prefixes adds its module here (tests/test_dashboard_openapi.py checks that every route is
 described and that answers match).
 """
+import copy
 import importlib
 
 from flask import Blueprint, jsonify
 
-PARTS = ("dashboard.openapi_core", "dashboard.openapi_editors")
+PARTS = ("dashboard.openapi_core", "dashboard.openapi_editors", "dashboard.openapi_backups",
+         "dashboard.openapi_premium")
 
 bp = Blueprint("dashboard_openapi", __name__, url_prefix="/dashboard/api")
 
@@ -17,8 +19,8 @@ def description() -> dict:
     paths, schemas = {}, {}
     for name in PARTS:
         part = importlib.import_module(name)
-        paths.update(part.PATHS)
-        schemas.update(part.SCHEMAS)
+        paths.update(copy.deepcopy(part.PATHS))  # a copy: a caller may edit what it gets (tests do)
+        schemas.update(copy.deepcopy(part.SCHEMAS))
     return {
         "openapi": "3.1.0",
         "info": {"title": "StatusSync dashboard API", "version": "1",

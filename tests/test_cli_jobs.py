@@ -157,7 +157,7 @@ def test_premium_ends_a_lapsed_tier(settings, runtime, clean_db):
     from app.runtime import Runtime
     past = datetime.now(timezone.utc) - timedelta(days=3)
     grant(Runtime({**settings, "CLOCK": lambda: past}), G, "pro", days=1)
-    assert run_job(settings, "premium") == "1 premium subscription(s) expired"
+    assert run_job(settings, "premium").endswith("; 1 premium subscription(s) expired")
     assert rows(clean_db, "SELECT status FROM premium_subscriptions WHERE guild_id = %s", int(G)) == [("expired",)]
 
 
@@ -174,5 +174,5 @@ def test_an_unknown_job_is_named_with_the_known_ones(settings):
     done = subprocess.run([sys.executable, "-m", "app", "job", "nosuch"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 1
-    assert done.stderr.strip() == ("statussync: unknown job 'nosuch'; jobs: audit, expire, levelups, outbox, premium, "
-                                   "prune, scan, weekly")
+    assert done.stderr.strip() == ("statussync: unknown job 'nosuch'; jobs: audit, backups, cc_sync, expire, "
+                                   "levelups, outbox, premium, prune, scan, weekly")

@@ -2,6 +2,7 @@
 from app.automod.native import MAX_KEYWORDS, MAX_RULES
 from app.automod.rules import RULE_TYPES, RuleError, check_pattern, check_word, normalize_rule
 from app.automod.store import load_rule, load_rules, save_rule
+from app.premium import tiers
 
 # The editable lists: key -> (rule type, config field, what a moderator calls it)
 LISTS = {
@@ -47,6 +48,10 @@ def add_items(conn, guild_id, list_key, items, now, *, actor_id=None, source="co
     if not accepted:
         raise RuleError("; ".join(why for _, why in refused) if refused else "give at least one item")
     rule = load_rule(conn, guild_id, rule_type)
+    if list_key == "words":  # the tier's limit (app/premium/tiers.py) counts the words kept, not the ones sent
+        present = {word.lower() for word in rule["config"][field]}
+        new = {item.lower() for item in accepted} - present
+        tiers.check_room(conn, guild_id, now, "automod_words", len(present), len(new))
     if not rule["enabled"] and not any(rule["config"][f] for f in rule["config"] if isinstance(rule["config"][f], list)):
         rule["enabled"] = True  # a first list entry switches the rule on; that is why it was added
     rule["config"][field] = rule["config"][field] + accepted
