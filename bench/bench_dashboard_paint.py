@@ -14,9 +14,9 @@ for is in the DOM (the page's `dashboard-painted` mark). The floor is the first 
 page from a server of the same kind on the same loopback: what any page costs here. Target: ≤ 1,000 ms.
 Then all JS and CSS under dashboard/static/, each file gzip-compressed as a server would send it: ≤ 150 KB.
 
-Measured 2026-12-01 (2 shared cores, 10 cold loads): floor 56 ms; login screen meaningful p50 163 ms (max
-272); server picker 152 ms (294); guild overview with both charts 316 ms (507). JS + CSS 58.0 KB gzip
-(uPlot 21.5 KB of it); the shell loaded before any tab 11.4 KB.
+Measured 2026-12-01 13:09 UTC (2 shared cores, 10 cold loads): floor 56 ms; login screen meaningful p50
+137 ms (max 166); server picker 138 ms (156); guild overview with both charts 288 ms (374). JS + CSS
+58.6 KB gzip (uPlot 21.5 KB of it); the shell loaded before any tab 11.4 KB.
 """
 import argparse
 import gzip
