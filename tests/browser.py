@@ -17,15 +17,26 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 SCREENSHOTS = Path(__file__).resolve().parents[1] / ".test-output" / "screenshots"
 
 
+_running = {}  # the one Playwright and Chromium of this process
+
+
 @pytest.fixture(scope="session")
-def browser():
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        yield chromium
-        chromium.close()
+def browser(request):
+    """Each test module that imports this fixture gets a session fixture of its own, and Playwright's sync API
+    can't run two at once: all of them share one Chromium, stopped when the run ends."""
+    if "chromium" not in _running:
+        if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+            pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (.ci/run does)")
+        from playwright.sync_api import sync_playwright
+        playwright = sync_playwright().start()
+        _running.update(playwright=playwright, chromium=playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True))
+
+        def stop():
+            _running.pop("chromium").close()
+            _running.pop("playwright").stop()
+        request.config.add_cleanup(stop)
+    yield _running["chromium"]
 
 
 @pytest.fixture
