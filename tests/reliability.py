@@ -124,6 +124,15 @@ def render(text: str, rows: dict, day: str) -> str:
     return f"{before}{BEGIN}\n{table}\n{END}{after}"
 
 
+def write_report(entries, path=REPORT) -> None:
+    """Rows from outside pytest (bench/load): (area, what, count, unit, held, ok) each, written like a run's."""
+    recorder = Recorder()
+    for index, (area, what, count, unit, held, ok) in enumerate(entries):
+        recorder.add(f"entry-{index}", area, what, int(count), held, unit)
+        recorder.outcome(f"entry-{index}", not ok)
+    path.write_text(render(path.read_text(), recorder.rows, datetime.date.today().isoformat()))
+
+
 def pytest_sessionfinish(session, exitstatus):
     config = session.config
     if not config.getoption("--reliability-report") or not config._reliability.rows:

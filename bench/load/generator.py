@@ -20,6 +20,7 @@ class StepResult:
         self.sent = self.ok = 0
         self.errors = {}  # reason -> count
         self.latencies = []  # seconds, of every answered request (ok or not)
+        self.by_kind = {}  # kind -> [seconds]
         self.wall = 0.0
 
     @property
@@ -30,8 +31,8 @@ class StepResult:
     def throughput(self) -> float:
         return self.ok / self.wall if self.wall else 0.0
 
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies)
+    def percentile(self, q: float, kind=None) -> float:
+        ordered = sorted(self.latencies if kind is None else self.by_kind.get(kind, []))
         if not ordered:
             return float("nan")
         if q == 50:
@@ -83,6 +84,7 @@ def run_step(base_url: str, requests: list, rate: float, *, clients: int = 32, m
                 continue
             with lock:
                 result.latencies.append(elapsed)
+                result.by_kind.setdefault(kind, []).append(elapsed)
             if check(kind, response.status, answer):
                 with lock:
                     result.ok += 1
@@ -101,8 +103,9 @@ def run_step(base_url: str, requests: list, rate: float, *, clients: int = 32, m
 
 def table_line(result: StepResult) -> str:
     errors = ", ".join(f"{reason} ×{n}" for reason, n in sorted(result.errors.items())) or "0"
+    slowest = max(result.by_kind, key=lambda kind: result.percentile(99, kind), default="-")
     return (f"{result.rate:>8.0f}{result.sent:>7d}{result.throughput:>10.1f}{result.percentile(50):>9.1f}"
-            f"{result.percentile(99):>9.1f}   {errors}")
+            f"{result.percentile(99):>9.1f}  {slowest:>11} {result.percentile(99, slowest):>7.1f}   {errors}")
 
 
-TABLE_HEADER = f"{'rate/s':>8}{'sent':>7}{'ok/s':>10}{'p50 ms':>9}{'p99 ms':>9}   errors"
+TABLE_HEADER = f"{'rate/s':>8}{'sent':>7}{'ok/s':>10}{'p50 ms':>9}{'p99 ms':>9}  {'slowest p99':>19}   errors"

@@ -57,20 +57,21 @@ def measure(server, rates, seconds, p99_ms, clients):
                 generator.run_step(base, warm, 50, clients=clients, check=mix.answered)
                 time.sleep(1)
                 print(f"\n{server}: mix {mix.WEIGHTS}")
-                print(generator.TABLE_HEADER + "   Discord calls/s")
-                best, misses = None, 0
+                print(generator.TABLE_HEADER + " | Discord calls/s")
+                best, misses, sent = None, 0, 0
                 for rate in rates:
                     fake.requests_since_last()
                     kinds = mix.schedule(int(rate * seconds))
                     planned = [(kind, *mix.signed(key, kind, n)) for n, kind in enumerate(kinds)]
                     result = generator.run_step(base, planned, rate, clients=clients, max_seconds=seconds + 1,
                                                 check=mix.answered)
+                    sent += result.sent
                     time.sleep(1.0)  # deferred cards and outbox posts of this step finish before the next
                     calls = fake.requests_since_last() / (result.wall + 1.0)
-                    print(generator.table_line(result) + f"   {calls:.0f}", flush=True)
+                    print(generator.table_line(result) + f" | {calls:.0f}", flush=True)
                     if result.sustained(p99_ms):
                         best, misses = rate, 0
-                    else:
+                    elif result.throughput < 0.9 * rate:  # saturated, not just a slow tail: higher rates won't do
                         misses += 1
                         if misses == 2:
                             break
@@ -78,6 +79,7 @@ def measure(server, rates, seconds, p99_ms, clients):
                       f"{best if best is not None else 'none of the rates tried'}/s")
     finally:
         fake.stop()
+    return best, sent
 
 
 def main():
@@ -87,11 +89,24 @@ def main():
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--p99-ms", type=float, default=100.0)
     parser.add_argument("--clients", type=int, default=48)
+    parser.add_argument("--reliability-report", action="store_true",
+                        help="also write each server's result as a Load row of docs/reliability.md's table")
     args = parser.parse_args()
     (Path(__file__).resolve().parents[2] / ".test-output").mkdir(exist_ok=True)
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before the run")
+    rows = []
     for server in args.servers.split(","):
-        measure(server.strip(), [float(r) for r in args.rates.split(",")], args.seconds, args.p99_ms, args.clients)
+        best, sent = measure(server.strip(), [float(r) for r in args.rates.split(",")], args.seconds, args.p99_ms,
+                             args.clients)
+        label = "python -m app serve (waitress, 8 threads)" if server == "waitress" else \
+            f"gunicorn, {server.partition(':')[2] or 2} workers (gunicorn.conf.py)"
+        held = (f"highest rate with 0 errors and p99 < {args.p99_ms:g} ms: {best:g}/s" if best is not None else
+                "no rate tried was sustained")
+        rows.append(("Load", f"realistic mix at stepped rates, {label}, 2-core box (bench/load/run.py)", sent,
+                     "interactions", held, best is not None))
+    if args.reliability_report:
+        from tests.reliability import write_report
+        write_report(rows)
 
 
 if __name__ == "__main__":
