@@ -56,7 +56,8 @@ CORE = Feature(
     jobs={"scan": "app.jobs.scan:scan", "prune": "app.jobs.maintenance:prune_interactions",
           "outbox": "app.jobs.outbox:deliver_outbox",
           "premium": "app.jobs.premium:expire_premium"},
-    tasks={"resume": "app.interactions.handoff:resume"},  # an interaction handed off at its answer deadline
+    tasks={"resume": "app.interactions.handoff:resume",  # an interaction handed off at its answer deadline
+           "settle": "app.interactions.handoff:settle"},  # one whose commit's answer was lost
     commands=["commands.help", "commands.config"],
 )
 
