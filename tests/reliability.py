@@ -37,6 +37,7 @@ class Recorder:
 
     def __init__(self):
         self.rows, self._lock = {}, threading.Lock()
+        self.failed_tests = set()  # a failed test may have failed before it recorded its row
 
     def add(self, nodeid, area, what, count, held, unit):
         for text in (area, what, held, unit):
@@ -50,9 +51,17 @@ class Recorder:
 
     def outcome(self, nodeid, failed):
         with self._lock:
+            if failed:
+                self.failed_tests.add(nodeid)
             for row in self.rows.values():
                 if nodeid in row.tests and failed:
                     row.failed = True
+
+    def unrecorded_failures(self) -> list:
+        """Failed tests that recorded no row: what they would have said is missing, not held."""
+        with self._lock:
+            recorded = {nodeid for row in self.rows.values() for nodeid in row.tests}
+            return sorted(self.failed_tests - recorded)
 
 
 class TestRecorder:
@@ -111,8 +120,9 @@ def _order(key):
     return (AREAS.index(area) if area in AREAS else len(AREAS), area, what)
 
 
-def render(text: str, rows: dict, day: str) -> str:
-    """docs/reliability.md with its marked section rewritten; the prose around it untouched."""
+def render(text: str, rows: dict, day: str, unrecorded=()) -> str:
+    """docs/reliability.md with its marked section rewritten; the prose around it untouched. Failed tests that
+    recorded nothing are named under the table (their rows, if an earlier run wrote them, are not news)."""
     if BEGIN not in text or END not in text:
         text = text.rstrip("\n") + "\n\n## Results\n\n" + BEGIN + "\n" + END + "\n"
     before, rest = text.split(BEGIN, 1)
@@ -121,6 +131,9 @@ def render(text: str, rows: dict, day: str) -> str:
     for key, row in rows.items():
         lines[key] = _line(row, day)
     table = "\n".join([HEADER] + [lines[key] for key in sorted(lines, key=_order)])
+    if unrecorded:
+        table += (f"\n\nThe run of {day} also had {len(unrecorded)} failing test(s) that recorded no row: "
+                  + ", ".join(f"`{nodeid}`" for nodeid in unrecorded) + ".")
     return f"{before}{BEGIN}\n{table}\n{END}{after}"
 
 
@@ -138,12 +151,15 @@ def pytest_sessionfinish(session, exitstatus):
     if not config.getoption("--reliability-report") or not config._reliability.rows:
         return
     day = datetime.date.today().isoformat()
-    REPORT.write_text(render(REPORT.read_text(), config._reliability.rows, day))
+    recorder = config._reliability
+    REPORT.write_text(render(REPORT.read_text(), recorder.rows, day, recorder.unrecorded_failures()))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     rows = config._reliability.rows
     if rows and config.getoption("--reliability-report"):
         failed = sum(row.failed for row in rows.values())
-        terminalreporter.write_line(f"reliability: {len(rows)} rows written to {REPORT} ({failed} FAILED)")
+        unrecorded = len(config._reliability.unrecorded_failures())
+        terminalreporter.write_line(f"reliability: {len(rows)} rows written to {REPORT} ({failed} FAILED; "
+                                    f"{unrecorded} failing test(s) recorded none)")
 

@@ -36,3 +36,14 @@ def test_a_partial_run_replaces_its_rows_and_keeps_the_others_with_their_date():
     assert "| Load | mix | 9 cases | it held | held | 2026-11-30 |" in again
     assert again.count("| Faults | restart |") == 1 and "After the table." in again
     assert again.split(BEGIN)[0] == first.split(BEGIN)[0]
+
+
+def test_a_failed_test_that_recorded_nothing_is_named_under_the_table():
+    recorder = Recorder()
+    recorder.add("t1", "Faults", "restart", 3, "it held", "cases")
+    recorder.outcome("t1", False)
+    recorder.outcome("t2", True)  # failed before its record() call
+    text = render(PROSE, recorder.rows, "2026-12-01", recorder.unrecorded_failures())
+    assert "| Faults | restart | 3 cases | it held | held |" in text
+    assert "1 failing test(s) that recorded no row: `t2`" in text
+    assert "recorded no row" not in render(text, recorder.rows, "2026-12-02")  # the next clean run drops it
