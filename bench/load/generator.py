@@ -19,6 +19,7 @@ class StepResult:
         self.rate, self.planned = rate, planned
         self.sent = self.ok = 0
         self.errors = {}  # reason -> count
+        self.samples = {}  # reason -> the first answer that had it (to see what went wrong)
         self.latencies = []  # seconds, of every answered request (ok or not)
         self.by_kind = {}  # kind -> [seconds]
         self.wall = 0.0
@@ -44,17 +45,19 @@ class StepResult:
 
 
 def run_step(base_url: str, requests: list, rate: float, *, clients: int = 32, max_seconds: float = 60.0,
-             check=lambda kind, status, body: status == 200) -> StepResult:
-    """POST `requests` [(kind, body, headers)] to base_url + /interactions at `rate` a second."""
+             check=lambda kind, status, body: status == 200, answered=None) -> StepResult:
+    """POST `requests` [(kind, body, headers)] to base_url + /interactions at `rate` a second;
+    `answered(body, status, answer)` is called with each answer (Discord's side reading it), off the clock."""
     parts = urlsplit(base_url)
     result = StepResult(rate, len(requests))
     lock, cursor = threading.Lock(), iter(range(len(requests)))
     start = time.perf_counter() + 0.05
     stop_at = start + max_seconds
 
-    def error(reason):
+    def error(reason, sample=b""):
         with lock:
             result.errors[reason] = result.errors.get(reason, 0) + 1
+            result.samples.setdefault(reason, sample[:300].decode("utf-8", "replace"))
 
     def client():
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=TIMEOUT_S)
@@ -89,7 +92,10 @@ def run_step(base_url: str, requests: list, rate: float, *, clients: int = 32, m
                 with lock:
                     result.ok += 1
             else:
-                error(f"{kind}: HTTP {response.status}" if response.status != 200 else f"{kind}: wrong answer")
+                error(f"{kind}: HTTP {response.status}" if response.status != 200 else f"{kind}: wrong answer",
+                      answer)
+            if answered is not None:
+                answered(body, response.status, answer)
         conn.close()
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
