@@ -123,8 +123,9 @@ def main():
                              args.clients)
         label = "python -m app serve (waitress, 8 threads)" if server == "waitress" else \
             f"gunicorn, {server.partition(':')[2] or 2} workers (gunicorn.conf.py)"
+        load = os.getloadavg()[1]  # the cores are shared: what else ran says how far to trust the figure
         held = (f"highest rate with 0 errors and p99 < {args.p99_ms:g} ms: {best:g}/s" if best is not None else
-                "no rate tried was sustained")
+                "no rate tried was sustained") + f" (5-min load average {load:.1f} on {os.cpu_count()} cores)"
         rows.append(("Load", f"realistic mix at stepped rates, {label}, 2-core box (bench/load/run.py)", sent,
                      "interactions", held, best is not None))
     if args.reliability_report:
