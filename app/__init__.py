@@ -38,6 +38,9 @@ def create_app(config=None):
     from .runtime import Runtime
 
     settings = settings_for(config)
+    if settings.get("LOCAL_MODE"):
+        from .local import attach_sandbox
+        attach_sandbox(settings)  # the simulated Discord: before the runtime, whose REST client must reach it
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings["SECRET_KEY"], MAX_CONTENT_LENGTH=4 * 1024 * 1024,
                       JSON_SORT_KEYS=False)
@@ -60,6 +63,9 @@ def create_app(config=None):
         log.error("unhandled error", exc_info=exc)
         return jsonify(error="internal error"), 500
 
+    if settings.get("LOCAL_MODE") and settings.get("SANDBOX"):
+        from sandbox.page import bp as sandbox_page  # local mode only: absent whenever Discord is configured
+        app.register_blueprint(sandbox_page)
     return app
 
 

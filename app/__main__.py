@@ -14,19 +14,28 @@ def _settings(database=True):
 
 
 def serve(args) -> None:
-    from waitress import serve as waitress_serve
+    from waitress.server import create_server
 
     from . import create_app, db
     settings = _settings()
     db.migrate(settings["DATABASE_URL"], log=lambda line: print(f"  {line}"))
     app = create_app(settings)
     port = args.port or int(settings["PORT"])
+    try:
+        server = create_server(app, host=args.host, port=port, threads=8, ident="statussync")  # bound: the URLs work
+    except OSError as exc:
+        sys.exit(f"statussync: can't listen on port {port} ({exc.strerror}); pick another: --port N or PORT=N")
+    sandbox = app.extensions["statussync"].settings.get("SANDBOX")
     if settings.get("LOCAL_MODE"):
         print("Local mode: no Discord application is configured, so StatusSync uses a generated key pair.")
         print(f"  public key {settings['DISCORD_PUBLIC_KEY']} (kept in .data/local_identity.json)")
-        print(f"  try it:  ./run try '/config view'   (signs and sends an interaction to this server)")
+        if sandbox:
+            print(f"  simulated Discord at {sandbox.fake.base_url} with the demo guild {sandbox.demo.guild_id!r}")
+        print("  try it:  ./run try '/config view'   (signs and sends an interaction to this server)")
     print(f"StatusSync listening on http://127.0.0.1:{port}  (health: /health, interactions: POST /interactions)")
-    waitress_serve(app, host=args.host, port=port, threads=8, ident="statussync")
+    if sandbox:
+        print(f"Sandbox: http://127.0.0.1:{port}/sandbox   (open it in a browser)", flush=True)
+    server.run()
 
 
 def migrate(args) -> None:
@@ -60,7 +69,9 @@ def revoke_premium(args) -> None:
 
 def try_command(args) -> None:
     from .local_try import send
-    print(send(_settings(database=False), args.command, port=args.port))
+    settings = _settings(database=False)
+    print(send(settings, args.command, port=args.port or int(settings["PORT"]), as_json=args.json, who=args.who,
+               channel=args.channel))
 
 
 def main(argv=None) -> None:
@@ -87,7 +98,10 @@ def main(argv=None) -> None:
     p.set_defaults(func=revoke_premium)
     p = sub.add_parser("try", help="local mode: sign and send a slash command to the running server")
     p.add_argument("command")
-    p.add_argument("--port", type=int, default=3000)
+    p.add_argument("--port", type=int, help="the server's port (default: PORT, else 3000)")
+    p.add_argument("--json", action="store_true", help="print the raw interaction response")
+    p.add_argument("--as", dest="who", help="sandbox member to run it as (username or id; default: the owner)")
+    p.add_argument("--channel", help="sandbox channel (name or id; default: #general)")
     p.set_defaults(func=try_command)
     args = parser.parse_args(argv)
     args.func(args)

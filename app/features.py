@@ -22,7 +22,7 @@ import threading
 
 from .guild_settings import Section
 
-FEATURE_PACKAGES = ("app.moderation", "app.automod", "app.social", "app.ai", "app.custom")
+FEATURE_PACKAGES = ("app.moderation", "app.automod", "app.social", "app.ai", "app.custom", "app.backups")
 
 
 class DeclarationError(Exception):

@@ -53,3 +53,11 @@ def premium(event, context):
 
 def prune(event, context):
     return _run("prune")
+
+
+def cc_sync(event, context):
+    return _run("cc_sync")
+
+
+def backups(event, context):
+    return _run("backups")

@@ -10,8 +10,8 @@ cc = SlashCommand("cc", "Custom commands: this server's own slash commands",
 _SETTINGS = [
     Option.string("description", "What the command does (shown in Discord's command list)", required=False,
                   max_length=100),
-    Option.string("options", "Up to 5 typed options: name:type, name?:type:description [a|b]", required=False,
-                  max_length=800),
+    Option.string("options", "Up to 5 typed options: name:type, name?:type:description [a|b] {suggested|values}",
+                  required=False, max_length=4000),
     Option.boolean("ephemeral", "Answer only to whoever uses it", required=False),
     Option.boolean("mention_users", "Let its reply ping the users it mentions (never roles or @everyone)",
                    required=False),
@@ -58,15 +58,15 @@ def _added(row) -> str:
     *_SETTINGS])
 def add(ctx, name, response=None, description=None, options=None, ephemeral=None, mention_users=None,
         cooldown=None, required_role=None, allowed_channel=None):
-    from app.custom import definitions, service
+    from app.custom import definitions, registration
     _require_manager(ctx)
     name = definitions.check_name(name, _builtin_names(ctx))
     if response is None:
         return _template_form(ctx, name, description, options)
     fields = _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel,
                      mention_users)
-    row = service.add(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, fields=fields,
-                      builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
+    row = registration.add(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, fields=fields,
+                           builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
     return ctx.reply(_added(row), ephemeral=True)
 
 
@@ -82,39 +82,72 @@ def _template_form(ctx, name, description, options):
     return ctx.modal(custom_id("ccadd", name), f"New command /{name}", [
         field(TEMPLATE_FIELD, "Response template", 2, None, True, 4000),
         field(DESCRIPTION_FIELD, "Description", 1, description, False, 100),
-        field(OPTIONS_FIELD, "Options (name:type, name?:type:description)", 1, options, False, 800)])
+        field(OPTIONS_FIELD, "Options (name:type, name?:type:description)", 2, options, False, 4000)])
 
 
 @modal("ccadd")
 def add_from_form(ctx, name):
-    from app.custom import service
+    from app.custom import registration
     _require_manager(ctx)
     fields = ctx.data.get("fields") or {}
     made = _fields(fields.get(TEMPLATE_FIELD) or "", fields.get(DESCRIPTION_FIELD) or None,
                    fields.get(OPTIONS_FIELD) or None, None, None, None, None)
-    row = service.add(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, fields=made,
-                      builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
+    row = registration.add(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, fields=made,
+                           builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
     return ctx.reply(_added(row), ephemeral=True)
 
 
-@cc.subcommand("edit", "Change a custom command (only what you give changes)", options=[
-    Option.string("name", "Which command", max_length=32),
-    Option.string("response", "The new template", required=False, max_length=4000), *_SETTINGS])
-def edit(ctx, name, response=None, description=None, options=None, ephemeral=None, mention_users=None,
-         cooldown=None, required_role=None, allowed_channel=None):
+def command_names(ctx, typed):
+    """Autocomplete of a `name` naming an existing custom command: this guild's names matching what is typed."""
+    from app.custom import definitions, service
+    names = [{"name": row["name"], "value": row["name"]} for row in service.listing(ctx.db, ctx.guild_id)]
+    return definitions.suggest({"suggestions": names}, typed)
+
+
+def _clearable(ctx, typed):
+    """Autocomplete of /cc edit's `clear`: the names left to add after what is typed so far."""
     from app.custom import service
+    done, _, last = (typed or "").rpartition(",")
+    chosen = [part.strip() for part in done.split(",") if part.strip()]
+    prefix = ", ".join(chosen + [""]) if chosen else ""
+    return [((prefix + name)[:100], (prefix + name)[:100]) for name in service.CLEARABLE
+            if name not in chosen and name.startswith(last.strip().lower())]
+
+
+def _clear_list(text) -> list:
+    from app.custom import service
+    names = [part.strip().lower() for part in (text or "").split(",") if part.strip()]
+    unknown = [name for name in names if name not in service.CLEARABLE]
+    if unknown:
+        raise UserError(f"`clear` takes a comma-separated list of: {', '.join(service.CLEARABLE)} "
+                        f"(not `{unknown[0][:30]}`).")
+    return list(dict.fromkeys(names))
+
+
+@cc.subcommand("edit", "Change a custom command (only what you give changes; `clear` resets settings)", options=[
+    Option.string("name", "Which command", max_length=32, autocomplete=command_names),
+    Option.string("response", "The new template", required=False, max_length=4000), *_SETTINGS,
+    Option.string("clear", "Settings to reset, e.g. required_role, cooldown (comma-separated)", required=False,
+                  max_length=200, autocomplete=_clearable)])
+def edit(ctx, name, response=None, description=None, options=None, ephemeral=None, mention_users=None,
+         cooldown=None, required_role=None, allowed_channel=None, clear=None):
+    from app.custom import registration
     _require_manager(ctx)
+    cleared = _clear_list(clear)
     changes = _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel,
                       mention_users)
-    row = service.edit(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, changes=changes, now=ctx.now)
-    return ctx.reply(f"Changed `/{row['name']}`.", ephemeral=True)
+    row = registration.edit(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, changes=changes, clear=cleared,
+                            now=ctx.now)
+    reset = f" Reset: {', '.join(cleared)}." if cleared else ""
+    return ctx.reply(f"Changed `/{row['name']}`.{reset}", ephemeral=True)
 
 
-@cc.subcommand("remove", "Remove a custom command", options=[Option.string("name", "Which command", max_length=32)])
+@cc.subcommand("remove", "Remove a custom command", options=[
+    Option.string("name", "Which command", max_length=32, autocomplete=command_names)])
 def remove(ctx, name):
-    from app.custom import service
+    from app.custom import registration
     _require_manager(ctx)
-    service.remove(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, now=ctx.now)
+    registration.remove(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, now=ctx.now)
     return ctx.reply(f"Removed `/{name.strip().lower()}`.", ephemeral=True)
 
 
@@ -128,9 +161,18 @@ def list_commands(ctx):
         return ctx.reply(embeds=[embed("Custom commands", f"None yet (0 of {allowed}). Add one with `/cc add`.")],
                          ephemeral=True)
     lines = [f"`/{row['name']}` {definitions.describe_options(row['options'])} — {row['description']}"
-             + ("" if row["state"] == "registered" else f" *({row['state']})*") for row in rows]
+             + (" · embed" if row["embed"] else "") + _state_note(row) for row in rows]
     return ctx.reply(embeds=[embed(f"Custom commands ({len(rows)} of {allowed})", "\n".join(lines)[:4000])],
                      ephemeral=True)
+
+
+def _state_note(row) -> str:
+    if row["state"] == "registered":
+        return ""
+    if row["state"] == "pending":
+        return " *(waiting to be registered with Discord)*" if row["attempted_at"] is None else \
+            " *(Discord hasn't confirmed it yet)*"
+    return f" *({row['state']})*"
 
 
 @cc.subcommand("export", "Download this server's custom commands as a JSON file")
@@ -140,34 +182,3 @@ def export(ctx):
     data = transfer.export_json(ctx.db, ctx.guild_id)
     return ctx.reply("This server's custom commands; `/cc import` reads this file back.", ephemeral=True,
                      files=[Attachment("custom-commands.json", data, "application/json")])
-
-
-IMPORT_LIMIT_BYTES = 512 * 1024
-
-
-@cc.subcommand("import", "Add custom commands from a file made by /cc export", options=[
-    Option.attachment("file", "The JSON file /cc export made")])
-def import_file(ctx, file):
-    _require_manager(ctx)
-    if int(file.get("size") or 0) > IMPORT_LIMIT_BYTES:
-        raise UserError("That file is too large for custom commands (at most 512 KB).")
-    return ctx.defer(import_commands, ephemeral=True, url=file.get("url"))
-
-
-def import_commands(ctx, url):
-    """Deferred: fetch the file from Discord's CDN, add what fits, say what conflicted."""
-    from app.custom import transfer
-    from app.discord.cdn import fetch_attachment
-    data = fetch_attachment(ctx.settings.get("DISCORD_CDN_BASE") or "https://cdn.discordapp.com", url,
-                            IMPORT_LIMIT_BYTES)
-    if data is None:
-        return ctx.error("I couldn't download that file from Discord. Try again.")
-    try:
-        commands = transfer.read_export(data)
-    except UserError as exc:
-        return ctx.error(str(exc))
-    added, refused = transfer.import_commands(ctx.db, ctx.discord, guild_id=ctx.guild_id, commands=commands,
-                                             builtin_names=_builtin_names(ctx), user_id=ctx.user.id, now=ctx.now)
-    lines = [f"Imported {len(added)} command(s)" + (": " + ", ".join(f"`/{n}`" for n in added) if added else ".")]
-    lines += [f"Not imported `/{name}`: {why}" for name, why in refused]
-    return ctx.reply("\n".join(lines)[:2000], ephemeral=True)

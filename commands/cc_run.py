@@ -1,7 +1,10 @@
-"""A custom command being used: the dispatcher's fallback for a command name no built-in declares."""
+"""A custom command being used: the dispatcher's fallback for a command name no built-in declares, for the
+command itself and for the autocomplete of its options."""
 from app.errors import UserError
 from app.interactions import options as opts
 from app.interactions.declare import Option
+
+AUTOCOMPLETE = 4
 
 
 def run_custom_command(ctx):
@@ -10,6 +13,8 @@ def run_custom_command(ctx):
     row = service.find_invoked(ctx.db, ctx.guild_id, ctx.data.get("id"), ctx.data.get("name"))
     if row is None:
         return None
+    if ctx.type == AUTOCOMPLETE:
+        return _suggestions(ctx, row)
     if row["required_role_id"] and str(row["required_role_id"]) not in ctx.user.roles:
         raise UserError(f"`/{row['name']}` is for members with the <@&{row['required_role_id']}> role.")
     if row["allowed_channel_id"] and str(row["allowed_channel_id"]) != str(ctx.channel_id):
@@ -21,19 +26,37 @@ def run_custom_command(ctx):
                  "mention": f"<#{ctx.channel_id}>"},
         args=args, now=ctx.created_at, rng=ctx.runtime.rng)
     try:
-        text = templates.render(row["template"], context)
+        content, embeds = service.render_answer(row["template"], row["embed"], context)
     except templates.TemplateError as exc:
         return ctx.error(f"`/{row['name']}` couldn't answer: {exc}. A server manager can fix it with `/cc edit`.")
     service.take_cooldown(ctx.db, row, ctx.user.id, ctx.now)
-    return ctx.reply(text, ephemeral=row["ephemeral"], allowed_mentions=service.allowed_mentions(row))
+    return ctx.reply(content, embeds=embeds, ephemeral=row["ephemeral"], allowed_mentions=service.allowed_mentions(row))
+
+
+def _suggestions(ctx, row):
+    from app.custom import definitions
+    focused = opts.focused(ctx.data.get("options"))
+    option = next((o for o in row["options"] if focused and o["name"] == focused[0]), None)
+    if option is None:
+        return ctx.choices([])
+    return ctx.choices(definitions.suggest(option, focused[1]))
+
+
+def _declared(option) -> Option:
+    choices = [(c["name"], c["value"]) for c in option["choices"]] if option.get("choices") else None
+    return Option(option["type"], option["name"], option["description"], required=option.get("required", True),
+                  choices=choices)
 
 
 def _typed_args(ctx, row) -> dict:
-    declared = [Option(o["type"], o["name"], o["description"], required=o.get("required", True),
-                       choices=[(c["name"], c["value"]) for c in o["choices"]] if o.get("choices") else None)
-                for o in row["options"]]
+    declared = [_declared(o) for o in row["options"]]
     given = opts.parse(ctx, declared, ctx.data.get("options") or [])
     args = {o.name: None for o in declared}
+    for option in row["options"]:
+        value = given.get(option["name"])
+        if value is not None and option.get("strict") and value not in [s["value"] for s in option["suggestions"]]:
+            raise UserError(f"`{option['name']}` must be one of the values offered as you type; "
+                            "pick one from the list.")
     for name, value in given.items():
         if hasattr(value, "mention"):
             args[name] = _person(value)

@@ -1,22 +1,16 @@
 """Discord's side of an interaction, for tests: payloads as Discord builds them, really signed."""
-import itertools
 import json
-import time
 
 from nacl.signing import SigningKey
 
+from sandbox import interactions as built
+from sandbox.interactions import snowflake  # noqa: F401  (tests import it from here)
 from tests import spec
 
 GUILD_ID, CHANNEL_ID, OWNER_ID, MOD_ID, MEMBER_ID, BOT_ID = (
     "810000000000000001", "820000000000000002", "830000000000000003",
     "840000000000000004", "850000000000000005", "100000000000000001")
 ADMINISTRATOR, MANAGE_GUILD = 1 << 3, 1 << 5
-_counter = itertools.count(1)
-
-
-def snowflake() -> str:
-    """A fresh, time-ordered interaction id."""
-    return str(((int(time.time() * 1000) - 1420070400000) << 22) | (next(_counter) % 4194304))
 
 
 class DiscordSide:
@@ -40,12 +34,10 @@ class DiscordSide:
         return self._fake
 
     def post(self, body: bytes, timestamp=None, signature=None):
-        timestamp = str(int(time.time()) if timestamp is None else timestamp)
-        if signature is None:
-            signature = self.signing_key.sign(timestamp.encode() + body).signature.hex()
-        return self.client.post("/interactions", data=body, headers={
-            "Content-Type": "application/json", "X-Signature-Ed25519": signature,
-            "X-Signature-Timestamp": timestamp})
+        headers = built.signed_headers(self.signing_key, body, timestamp)
+        if signature is not None:
+            headers["X-Signature-Ed25519"] = signature
+        return self.client.post("/interactions", data=body, headers=headers)
 
     def send(self, interaction: dict, *, deliver=True, timestamp=None) -> dict:
         """Post a signed interaction; the answer must be 200 and valid per Discord's spec. With deliver
@@ -63,11 +55,7 @@ class DiscordSide:
     def acknowledge(self, interaction: dict, response) -> None:
         """Discord has read the answer: the fake knows the interaction was acknowledged, then the
         response is closed (the app's call_on_close runs: deferred work starts)."""
-        if response.mimetype == "application/json":
-            callback, files = response.get_json(), []
-        else:
-            from sandbox.discord.request_body import parse_multipart
-            callback, files = parse_multipart(response.content_type, response.get_data())
+        callback, files = built.read_callback(response.content_type, response.get_data())
         fake = self.fake
         if fake is not None and callback.get("type") != 1 and interaction.get("type") != 4:
             fake.acknowledge(interaction, callback, files)
@@ -80,25 +68,19 @@ class DiscordSide:
 
 
 def member(user_id, *, permissions=0, roles=(), username=None):
-    return {"user": {"id": user_id, "username": username or f"user{user_id[-3:]}", "discriminator": "0",
-                     "global_name": None, "avatar": None},
-            "roles": list(roles), "permissions": str(permissions), "joined_at": "2024-01-01T00:00:00+00:00",
-            "deaf": False, "mute": False, "flags": 0}
+    user = {"id": user_id, "username": username or f"user{user_id[-3:]}", "discriminator": "0",
+            "global_name": None, "avatar": None}
+    return built.member(user, permissions=permissions, roles=roles)
 
 
 def command(name, options=None, *, permissions=ADMINISTRATOR, user_id=MOD_ID, roles=(), resolved=None,
             guild_id=GUILD_ID, app_permissions=ADMINISTRATOR, interaction_type=2, data_type=1) -> dict:
-    interaction_id = snowflake()
-    return {
-        "id": interaction_id, "application_id": BOT_ID, "type": interaction_type,
-        "token": f"token-{interaction_id}", "version": 1, "guild_id": guild_id, "channel_id": CHANNEL_ID,
-        "channel": {"id": CHANNEL_ID, "type": 0, "name": "general", "guild_id": guild_id},
-        "member": member(user_id, permissions=permissions, roles=roles),
-        "app_permissions": str(app_permissions), "locale": "en-US", "guild_locale": "en-US",
-        "entitlements": [], "authorizing_integration_owners": {"0": guild_id}, "context": 0,
-        "data": {"id": "900000000000000009", "name": name, "type": data_type, "options": options or [],
-                 "resolved": resolved or {}},
-    }
+    data = {"id": "900000000000000009", "name": name, "type": data_type, "options": options or [],
+            "resolved": resolved or {}}
+    return built.envelope(interaction_type, data, application_id=BOT_ID, guild_id=guild_id,
+                          channel={"id": CHANNEL_ID, "type": 0, "name": "general", "guild_id": guild_id},
+                          member=member(user_id, permissions=permissions, roles=roles),
+                          app_permissions=app_permissions)
 
 
 def component(custom_id, *, user_id=MOD_ID, permissions=ADMINISTRATOR, values=None, message=None) -> dict:

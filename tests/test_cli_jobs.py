@@ -174,5 +174,5 @@ def test_an_unknown_job_is_named_with_the_known_ones(settings):
     done = subprocess.run([sys.executable, "-m", "app", "job", "nosuch"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 1
-    assert done.stderr.strip() == ("statussync: unknown job 'nosuch'; jobs: audit, expire, levelups, outbox, premium, "
-                                   "prune, scan, weekly")
+    assert done.stderr.strip() == ("statussync: unknown job 'nosuch'; jobs: audit, backups, cc_sync, expire, "
+                                   "levelups, outbox, premium, prune, scan, weekly")

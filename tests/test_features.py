@@ -22,7 +22,8 @@ def test_every_command_module_belongs_to_exactly_one_feature():
 
 def test_every_declared_job_and_task_exists_under_its_name():
     jobs = features.jobs()
-    assert sorted(jobs) == ["audit", "expire", "levelups", "outbox", "premium", "prune", "scan", "weekly"]
+    assert sorted(jobs) == ["audit", "backups", "cc_sync", "expire", "levelups", "outbox", "premium", "prune",
+                            "scan", "weekly"]
     assert {name: getattr(fn, "job_name", None) for name, fn in jobs.items()} == {name: name for name in jobs}
     assert {"rank_card", "rep_card", "imgsay", "automod_sync"} <= set(features.tasks())
 
@@ -40,7 +41,7 @@ def test_a_fresh_process_knows_every_section_and_consumer_without_importing_thei
                           env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
-    assert found == {"sections": ["general", "modlog", "moderation", "xp", "rep", "ai"], "consumers": ["xp"]}
+    assert found == {"sections": ["general", "modlog", "moderation", "xp", "rep", "ai", "backups"], "consumers": ["xp"]}
 
 
 def test_two_features_claiming_one_section_or_job_are_refused():

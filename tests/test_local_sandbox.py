@@ -32,3 +32,26 @@ def test_without_a_bot_token_the_user_is_told_how_to_fix_it():
     with pytest.raises(DiscordError) as caught:
         DiscordClient("http://127.0.0.1:9/api/v10", None).get("/users/@me")
     assert "DISCORD_BOT_TOKEN" in caught.value.explain()
+
+
+def test_try_renders_text_embed_fields_buttons_menus_and_attachments():
+    from app.local_render import render_callback, render_messages
+    world = {"members": [{"id": "720000000000000044", "name": "Bob"}], "channels": [{"id": "9", "name": "mod-log"}],
+             "roles": []}
+    message = {"interaction": {"user": "Max", "label": "/cases"}, "author": {"name": "StatusSync"}, "ephemeral": True,
+               "content": "for <@720000000000000044> in <#9>",
+               "embeds": [{"title": "Cases", "description": "**#1** Warning · <t:0:d>",
+                           "fields": [{"name": "Reason", "value": "spam"}], "footer": {"text": "Page 1 of 2"}}],
+               "attachments": [{"filename": "rank.png", "content_type": "image/png", "size": 4096, "url": "/sandbox/cdn/x"}],
+               "components": [{"type": 1, "components": [
+                   {"type": 2, "label": "Previous", "disabled": True}, {"type": 2, "label": "Next"},
+                   {"type": 3, "placeholder": "Ripeness", "options": [{"label": "Ripe"}, {"label": "Green"}]}]}]}
+    text = render_messages([message], world, "http://127.0.0.1:3000")
+    assert text.splitlines()[:2] == ["Max used /cases", "StatusSync [APP]  (only you can see this)"]
+    assert "  for @Bob in #mod-log" in text
+    assert "  | Cases\n  | #1 Warning · 1970-01-01 00:00 UTC\n  | Reason: spam\n  | Page 1 of 2" in text
+    assert "attachment: rank.png (image/png, 4 KB)  http://127.0.0.1:3000/sandbox/cdn/x" in text
+    assert "[Previous (disabled)]  [Next]  [menu: Ripeness: Ripe, Green]" in text
+    assert render_callback({"type": 5, "data": {}}).startswith("deferred")
+    assert render_callback({"type": 4, "data": {"content": "ok", "flags": 64}}) == \
+        "StatusSync [APP]  (only you can see this)\n  ok"

@@ -82,7 +82,7 @@ def test_the_clock_names_the_jobs_due_at_a_minute_and_refuses_a_bad_line(tmp_pat
                               capture_output=True, text=True, timeout=30)
     assert due_at("2026-12-07T00:05").stdout.split() == ["scan", "audit", "expire", "weekly"]
     assert due_at("2026-12-08T04:00").stdout.split() == ["scan", "audit", "expire", "levelups", "outbox",
-                                                         "premium", "prune"]
+                                                         "premium", "prune", "cc_sync", "backups"]
     assert due_at("2026-12-08T04:07").stdout.split() == ["expire"]
     for bad, says in (("61 * * * * python -m app job scan", "minute '61' is outside 0-59"),
                       ("*/5 * * * python -m app job scan", "day of week 'python' is not a number"),

@@ -1,45 +1,29 @@
-"""Custom commands: stored per guild, registered on Discord as guild commands, rendered on use.
-
-Registration follows the journal pattern: the row is written and committed (state 'pending') before
-Discord is asked, then completed with Discord's command id; a refusal deletes it again.
-"""
+"""Custom commands, the reading side: a command's checked fields, what its template sees, finding the one an
+interaction invoked, its gates and cooldown. Registering with Discord is app/custom/registration.py."""
 import random
 from datetime import datetime, timedelta, timezone
 
-from psycopg2.extras import Json
-
 from .. import db
-from ..discord.errors import DiscordError
 from ..errors import UserError
-from ..premium import tiers
-from . import definitions, templates
+from . import definitions, embeds, templates
 
-DISCORD_GUILD_COMMANDS = 100
 FIELDS = ("description", "template", "options", "ephemeral", "mention_users", "cooldown_seconds", "required_role_id",
-          "allowed_channel_id")
-
-
-def _path(discord, guild_id, command_id=None) -> str:
-    path = f"/applications/{discord.application_id}/guilds/{guild_id}/commands"
-    return f"{path}/{command_id}" if command_id else path
-
-
-def explain_refusal(exc: DiscordError) -> str:
-    """Discord's command limits, said with which one and when it resets."""
-    if exc.code == 30034:
-        return ("Discord allows each server 200 new commands a day, and this server has used them. Discord "
-                "resets that count within 24 hours of the first of today's creations; try again tomorrow.")
-    if exc.code == 30032:
-        return (f"Discord allows {DISCORD_GUILD_COMMANDS} commands per server and this server has them all. "
-                "Remove one with `/cc remove` first (it doesn't reset by itself).")
-    return exc.explain()
+          "allowed_channel_id", "embed")
+# What /cc edit's `clear` may name, and the value each goes back to.
+CLEARABLE = {"required_role": ("required_role_id", None), "allowed_channel": ("allowed_channel_id", None),
+             "cooldown": ("cooldown_seconds", 0), "ephemeral": ("ephemeral", False),
+             "mention_users": ("mention_users", False), "description": ("description", None),
+             "options": ("options", []), "response": ("template", ""), "embed": ("embed", None)}
 
 
 def checked_fields(fields: dict, name: str) -> dict:
     """The stored shape of a command's fields; UserError for anything the author must change."""
     options = definitions.check_options(fields.get("options") or [])
     template = fields.get("template") or ""
-    try_render(template, options)
+    embed = embeds.checked(fields.get("embed"))
+    if not template.strip() and embed is None:
+        raise UserError("A custom command needs a response, an embed, or both.")
+    try_render(template, embed, options)
     cooldown = int(fields.get("cooldown_seconds") or 0)
     if not 0 <= cooldown <= 7 * 24 * 3600:
         raise UserError("The cooldown is 0 to 604800 seconds (a week).")
@@ -47,19 +31,27 @@ def checked_fields(fields: dict, name: str) -> dict:
             "options": options, "ephemeral": bool(fields.get("ephemeral")),
             "mention_users": bool(fields.get("mention_users")), "cooldown_seconds": cooldown,
             "required_role_id": _snowflake(fields.get("required_role_id")),
-            "allowed_channel_id": _snowflake(fields.get("allowed_channel_id"))}
+            "allowed_channel_id": _snowflake(fields.get("allowed_channel_id")), "embed": embed}
 
 
 def _snowflake(value):
     return int(value) if value not in (None, "") and str(value).isdigit() else None
 
 
-def try_render(template: str, options: list) -> str:
-    """Render with sample values at save time, so a template that can't work is refused then."""
+def try_render(template: str, embed, options: list) -> None:
+    """Render with sample values at save time, so a template (or embed) that can't work is refused then."""
     try:
-        return templates.render(template, sample_context(options))
+        render_answer(template, embed, sample_context(options))
     except templates.TemplateError as exc:
         raise UserError(f"That template can't be used: {exc}.") from None
+
+
+def render_answer(template: str, embed, context: dict) -> tuple:
+    """(content or None, [embed] or []) of one use, all of it under one render budget; TemplateError."""
+    budget = templates.Budget(templates.WALL_S, templates.STEPS)
+    content = templates.render(template, context, budget=budget) if template.strip() else None
+    rendered = [embeds.render(embed, context, budget, context["now"])] if embed else []
+    return content, rendered
 
 
 def sample_context(options) -> dict:
@@ -86,71 +78,9 @@ def template_context(*, invoker, guild_id, channel, args, now, rng) -> dict:
             "now": now.isoformat(), "timestamp": int(now.timestamp())}
 
 
-# ------------------------------------------------------------ create, change, remove
-
-def add(conn, discord, *, guild_id, name, fields, builtin_names, user_id, now) -> dict:
-    name = definitions.check_name(name, builtin_names)
-    row = {"guild_id": int(guild_id), "name": name, **checked_fields(fields, name)}
-    used = db.one(conn, "custom.count_commands", {"guild_id": int(guild_id)})["n"]
-    allowed = tiers.limit(conn, guild_id, now, "custom_commands")
-    if used >= allowed:
-        raise UserError(f"This server has {used} of its {allowed} custom commands; remove one, "
-                        "or upgrade with `/premium` for more.")
-    if db.one(conn, "custom.open_command", {**row, "options": Json(row["options"]), "created_by": int(user_id),
-                                            "now": now}) is None:
-        if db.one(conn, "custom.get_command", row)["state"] != "pending":
-            raise UserError(f"`/{name}` already exists here; change it with `/cc edit`.")
-        # An earlier add whose answer from Discord never came: Discord's create is an upsert by name, so ask again.
-        db.run(conn, "custom.update_command", {**row, "options": Json(row["options"]), "now": now})
-    conn.commit()  # the journal row stands before Discord is asked
-    try:
-        created = discord.post(_path(discord, guild_id), definitions.registration_json(row))
-    except DiscordError as exc:
-        if not exc.maybe_done:
-            db.run(conn, "custom.delete_command", {"guild_id": int(guild_id), "name": name})
-            conn.commit()
-        raise UserError(explain_refusal(exc)) from None
-    db.run(conn, "custom.complete_command", {"guild_id": int(guild_id), "name": name,
-                                             "command_id": int(created["id"]), "now": now})
-    conn.commit()
-    return {**row, "command_id": int(created["id"])}
-
-
-def edit(conn, discord, *, guild_id, name, changes, now) -> dict:
-    current = get(conn, guild_id, name)
-    merged = {**{k: current[k] for k in FIELDS}, **{k: v for k, v in changes.items() if v is not None}}
-    row = {"guild_id": int(guild_id), "name": current["name"], **checked_fields(merged, current["name"])}
-    if current["command_id"]:
-        try:
-            discord.patch(_path(discord, guild_id, current["command_id"]), definitions.registration_json(row))
-        except DiscordError as exc:
-            raise UserError(explain_refusal(exc)) from None
-    db.run(conn, "custom.update_command", {**row, "options": Json(row["options"]), "now": now})
-    return row
-
-
-def remove(conn, discord, *, guild_id, name, now) -> None:
-    current = get(conn, guild_id, name)
-    db.run(conn, "custom.mark_removing", {"guild_id": int(guild_id), "name": current["name"], "now": now})
-    conn.commit()
-    command_id = current["command_id"] or _registered_id(discord, guild_id, current["name"])
-    if command_id:
-        try:
-            discord.delete(_path(discord, guild_id, command_id))
-        except DiscordError as exc:
-            if exc.status != 404:  # already gone on Discord: just forget it here
-                raise UserError(explain_refusal(exc)) from None
-    db.run(conn, "custom.delete_command", {"guild_id": int(guild_id), "name": current["name"]})
-    conn.commit()
-
-
-def _registered_id(discord, guild_id, name):
-    """Discord's id for a command whose creation was never confirmed (its answer didn't come)."""
-    try:
-        found = [c for c in discord.get(_path(discord, guild_id)) or [] if c.get("name") == name]
-    except DiscordError as exc:
-        raise UserError(explain_refusal(exc)) from None
-    return found[0]["id"] if found else None
+def find(conn, guild_id, name):
+    """The guild's command of that name, or None."""
+    return db.one(conn, "custom.get_command", {"guild_id": int(guild_id), "name": (name or "").strip().lower()})
 
 
 def get(conn, guild_id, name) -> dict:

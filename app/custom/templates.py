@@ -115,17 +115,21 @@ def check_source(source: str):
     return _ENV.from_string(source)
 
 
-def render(source: str, context: dict, *, wall_s: float = WALL_S, steps: int = STEPS) -> str:
-    """The rendered text (≤ OUTPUT_LIMIT characters, not blank), or TemplateError."""
+def render(source: str, context: dict, *, wall_s: float = WALL_S, steps: int = STEPS, budget=None,
+           limit: int = OUTPUT_LIMIT, what: str = "the reply", required: bool = True) -> str:
+    """The rendered text (≤ `limit` characters; not blank when `required`), or TemplateError.
+
+    Parts of one answer (the content, an embed's title, fields...) pass one shared `budget`, so a reply
+    made of many templates still gets one render's time and steps in all."""
     template = check_source(source)
-    budget = Budget(wall_s, steps)
+    budget = budget or Budget(wall_s, steps)
     out, size = [], 0
     try:
         with rendering(budget):
             for chunk in template.generate(**context):
                 size += len(chunk)
-                if size > OUTPUT_LIMIT:
-                    raise TemplateError(f"the reply would be longer than Discord's {OUTPUT_LIMIT:,} characters")
+                if size > limit:
+                    raise TemplateError(f"{what} would be longer than Discord's {limit:,} characters")
                 budget.spend(0)
                 out.append(chunk)
     except TemplateError:
@@ -139,6 +143,6 @@ def render(source: str, context: dict, *, wall_s: float = WALL_S, steps: int = S
     except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as exc:
         raise TemplateError(f"the template failed: {type(exc).__name__}: {exc}") from None
     text = "".join(out).strip()
-    if not text:
-        raise TemplateError("the template rendered nothing")
+    if not text and required:
+        raise TemplateError(f"{'the template' if what == 'the reply' else what} rendered nothing")
     return text

@@ -71,20 +71,31 @@ def _used_where_allowed(ctx, contexts) -> None:
 
 def _autocomplete(ctx, commands) -> r.Response:
     command = commands.commands.get(ctx.data.get("name"))
-    resolved = command.resolve(ctx.data.get("options")) if command else None
-    focused = opts.focused(ctx.data.get("options"))
-    if not resolved or not focused or ctx.context not in command.contexts:
-        return r.Choices([])
-    option = next((o for o in resolved[1] if o.name == focused[0]), None)
-    if option is None or not callable(option.autocomplete):
-        return r.Choices([])
     try:
+        if command is None and ctx.data.get("type", 1) == 1:
+            return _fallback_choices(ctx, commands)
+        resolved = command.resolve(ctx.data.get("options")) if command else None
+        focused = opts.focused(ctx.data.get("options"))
+        if not resolved or not focused or ctx.context not in command.contexts:
+            return r.Choices([])
+        option = next((o for o in resolved[1] if o.name == focused[0]), None)
+        if option is None or not callable(option.autocomplete):
+            return r.Choices([])
         return r.Choices(option.autocomplete(ctx, focused[1] or ""))
     except Exception as exc:  # autocomplete failing should only mean no suggestions
         log.warning("autocomplete failed for interaction %s: %s", ctx.id, exc)
         return r.Choices([])
     finally:
         ctx.finish(commit=False)
+
+
+def _fallback_choices(ctx, commands) -> r.Response:
+    """Suggestions for a command no module declares, from the fallback that owns it (custom commands)."""
+    for fallback in getattr(commands, "fallbacks", ()):
+        result = fallback(ctx)
+        if result is not None:
+            return result if isinstance(result, r.Choices) else r.Choices([])
+    return r.Choices([])
 
 
 def handle(runtime, commands, interaction: payload.Interaction) -> r.Response:

@@ -46,7 +46,21 @@ def job_lock(runtime, job: str, shard=None):
             log.info("%s job%s: an earlier run still holds its lock; nothing done", job, _shard_text(shard))
         yield held
     finally:
-        conn.close()  # frees the lock (closing the session releases its advisory locks)
+        _release(conn, job, shard)
+
+
+def _release(conn, job, shard) -> None:
+    """Unlock before closing: the server ends a closed session's backend a moment later, and a run that
+    starts within that moment would find the lock still held."""
+    import psycopg2
+    try:
+        if not conn.closed:
+            with conn.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock_all()")
+    except psycopg2.Error:  # the connection died; closing it frees the lock all the same
+        log.debug("%s job%s: unlock failed; closing frees it", job, _shard_text(shard))
+    finally:
+        conn.close()
 
 
 def _shard_text(shard) -> str:

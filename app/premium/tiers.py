@@ -16,14 +16,18 @@ class Tier:
     ai_answers_per_day: int    # /ask answers per guild per UTC day
     ai_answers_per_member_day: int
     backups: int               # stored backups per guild
+    backup_interval_hours: int  # the shortest schedule of automatic backups
 
 
 TIERS = {tier.name: tier for tier in (
-    Tier("free", "Free", custom_commands=10, ai_answers_per_day=25, ai_answers_per_member_day=5, backups=2),
-    Tier("basic", "Basic", custom_commands=25, ai_answers_per_day=200, ai_answers_per_member_day=20, backups=10),
-    Tier("pro", "Pro", custom_commands=50, ai_answers_per_day=1000, ai_answers_per_member_day=50, backups=25),
+    Tier("free", "Free", custom_commands=10, ai_answers_per_day=25, ai_answers_per_member_day=5, backups=2,
+         backup_interval_hours=168),
+    Tier("basic", "Basic", custom_commands=25, ai_answers_per_day=200, ai_answers_per_member_day=20, backups=10,
+         backup_interval_hours=24),
+    Tier("pro", "Pro", custom_commands=50, ai_answers_per_day=1000, ai_answers_per_member_day=50, backups=25,
+         backup_interval_hours=6),
     Tier("enterprise", "Enterprise", custom_commands=90, ai_answers_per_day=5000, ai_answers_per_member_day=200,
-         backups=100),
+         backups=100, backup_interval_hours=1),
 )}
 PAID = tuple(name for name in TIERS if name != "free")
 

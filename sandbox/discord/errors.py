@@ -4,12 +4,13 @@
 class DiscordError(Exception):
     """Raised inside a route to answer with Discord's error body."""
 
-    def __init__(self, status, message, code=0, errors=None):
+    def __init__(self, status, message, code=0, errors=None, extra=None):
         super().__init__(message)
         self.status, self.message, self.code, self.errors = status, message, code, errors
+        self.extra = extra or {}  # more fields of the body (a 429's retry_after and global)
 
     def body(self):
-        body = {"message": self.message, "code": self.code}
+        body = {"message": self.message, "code": self.code, **self.extra}
         if self.errors is not None:
             body["errors"] = self.errors
         return body

@@ -2,6 +2,8 @@
 from sandbox.discord.errors import DiscordError, invalid_form, json_object
 from sandbox.discord.snowflakes import iso_timestamp, utc_now
 
+GUILD_FIELDS = ("features", "verification_level", "default_message_notifications", "explicit_content_filter",
+                "afk_channel_id", "afk_timeout", "system_channel_id", "rules_channel_id", "public_updates_channel_id")
 LOADING_FLAG = 128  # a deferred response's placeholder message ("StatusSync is thinking...")
 
 
@@ -16,7 +18,8 @@ def guild_object(guild):
             "description": None, "splash": None, "banner": None, "features": [],
             "roles": list(guild["roles"].values()), "emojis": [], "stickers": [],
             "preferred_locale": "en-US", "premium_tier": 0, "verification_level": 0,
-            "approximate_member_count": len(guild["members"])}
+            "approximate_member_count": len(guild["members"]),
+            **{k: guild[k] for k in GUILD_FIELDS if k in guild}}  # what PATCH /guilds/{id} stored
 
 
 def message_object(message_id, channel_id, author, payload, timestamp):

@@ -9,6 +9,9 @@ from sandbox.discord.routes.channels import (
 from sandbox.discord.routes.commands import (
     create_command, delete_command, edit_command, get_command, list_commands, overwrite_commands)
 from sandbox.discord.routes.guilds import audit_log, get_guild, list_guild_channels, list_roles
+from sandbox.discord.routes.structure import (
+    create_channel, create_role, delete_channel, delete_overwrite, delete_role, edit_channel, edit_guild, edit_role,
+    move_channels, move_roles, put_overwrite)
 from sandbox.discord.routes.interactions import (
     delete_webhook_message, edit_webhook_message, get_webhook_message, interaction_callback, post_followup)
 from sandbox.discord.routes.members import (
@@ -68,6 +71,17 @@ ROUTES = [(method, re.compile(pattern), handler, auth) for method, pattern, hand
     ("GET", r"/users/(?P<user_id>\d+)", get_user, BOT),
     ("POST", r"/oauth2/token", oauth_token, NONE),
     ("POST", r"/oauth2/token/revoke", oauth_revoke, NONE),
+    ("PATCH", rf"/guilds/(?P<guild_id>{ID})", edit_guild, BOT),
+    ("POST", rf"/guilds/(?P<guild_id>{ID})/roles", create_role, BOT),
+    ("PATCH", rf"/guilds/(?P<guild_id>{ID})/roles", move_roles, BOT),
+    ("PATCH", rf"/guilds/(?P<guild_id>{ID})/roles/(?P<role_id>{ID})", edit_role, BOT),
+    ("DELETE", rf"/guilds/(?P<guild_id>{ID})/roles/(?P<role_id>{ID})", delete_role, BOT),
+    ("POST", rf"/guilds/(?P<guild_id>{ID})/channels", create_channel, BOT),
+    ("PATCH", rf"/guilds/(?P<guild_id>{ID})/channels", move_channels, BOT),
+    ("PATCH", rf"/channels/(?P<channel_id>{ID})", edit_channel, BOT),
+    ("DELETE", rf"/channels/(?P<channel_id>{ID})", delete_channel, BOT),
+    ("PUT", rf"/channels/(?P<channel_id>{ID})/permissions/(?P<overwrite_id>{ID})", put_overwrite, BOT),
+    ("DELETE", rf"/channels/(?P<channel_id>{ID})/permissions/(?P<overwrite_id>{ID})", delete_overwrite, BOT),
     ("GET", rf"/cdn/avatars/(?P<user_id>{ID})/(?P<avatar_hash>[^/.]+)\.(?P<ext>png|webp|jpg|gif)", avatar, CDN),
     ("GET", r"/cdn/embed/avatars/(?P<index>\d)\.png", default_avatar, CDN),
     ("GET", rf"/cdn/attachments/(?P<attachment_id>{ID})/(?P<filename>{ID})", uploaded_attachment, CDN),

@@ -3,6 +3,7 @@ import re
 import threading
 from http.server import ThreadingHTTPServer
 
+from sandbox.discord.guild_structure import GuildStructure
 from sandbox.discord.http_handler import API_PREFIX, CDN_PREFIX, handler_for
 from sandbox.discord.rate_limits import FakeRateLimits
 from sandbox.discord.readback import ReadBack
@@ -10,7 +11,7 @@ from sandbox.discord.seeding import Seeding
 from sandbox.discord.state import DiscordState
 
 
-class FakeDiscord(Seeding, ReadBack, DiscordState):
+class FakeDiscord(Seeding, ReadBack, DiscordState, GuildStructure):
     _serving: dict = {}  # base_url -> the running fake, for test helpers that only know the app
     def __init__(self, application_id="100000000000000001", bot_token="test-bot-token",
                  client_id=None, client_secret=None):
@@ -26,6 +27,8 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         self._server = self._thread = None
         self._users, self._guilds, self._channels, self._messages = {}, {}, {}, {}
         self._commands = {}  # guild id or None -> list of command dicts
+        self._command_creations = {}  # guild id or None -> times of the day's command creations (30034)
+        self.daily_command_creates = 200  # Discord's per-guild cap; a test lowers it to reach 30034 quickly
         self._originals, self._followups, self._acknowledged = {}, {}, set()
         self._acknowledged_tokens = set()
         self._avatars, self._dm_channels, self._dms_closed = {}, {}, set()
@@ -146,6 +149,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState):
         """No application command, global or per guild, is registered any more."""
         with self._lock:
             self._commands.clear()
+            self._command_creations.clear()
 
     def forget_guilds(self):
         """reset(), and no guild (nor its members, channels and messages) is known any more."""

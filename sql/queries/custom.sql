@@ -2,12 +2,14 @@
 SELECT count(*) AS n FROM custom_commands WHERE guild_id = %(guild_id)s;
 
 -- name: open_command
--- The journal row, before Discord is asked; nothing back when the name is taken in this guild.
+-- The journal row, before Discord is asked (attempted_at now) or queued by an import (attempted_at NULL);
+-- nothing back when the name is taken in this guild.
 INSERT INTO custom_commands (guild_id, name, description, template, options, ephemeral, mention_users, cooldown_seconds,
-                             required_role_id, allowed_channel_id, created_by, created_at, updated_at)
+                             required_role_id, allowed_channel_id, embed, created_by, created_at, updated_at,
+                             attempted_at, import_id)
 VALUES (%(guild_id)s, %(name)s, %(description)s, %(template)s, %(options)s, %(ephemeral)s, %(mention_users)s,
-        %(cooldown_seconds)s,
-        %(required_role_id)s, %(allowed_channel_id)s, %(created_by)s, %(now)s, %(now)s)
+        %(cooldown_seconds)s, %(required_role_id)s, %(allowed_channel_id)s, %(embed)s, %(created_by)s, %(now)s, %(now)s,
+        %(attempted_at)s, %(import_id)s)
 ON CONFLICT (guild_id, name) DO NOTHING
 RETURNING name;
 
@@ -20,7 +22,7 @@ UPDATE custom_commands
 SET description = %(description)s, template = %(template)s, options = %(options)s, ephemeral = %(ephemeral)s,
     mention_users = %(mention_users)s,
     cooldown_seconds = %(cooldown_seconds)s, required_role_id = %(required_role_id)s,
-    allowed_channel_id = %(allowed_channel_id)s, updated_at = %(now)s
+    allowed_channel_id = %(allowed_channel_id)s, embed = %(embed)s, updated_at = %(now)s
 WHERE guild_id = %(guild_id)s AND name = %(name)s;
 
 -- name: mark_removing
@@ -56,3 +58,38 @@ RETURNING available_at;
 -- name: cooldown_until
 SELECT available_at FROM custom_command_cooldowns
 WHERE guild_id = %(guild_id)s AND name = %(name)s AND user_id = %(user_id)s;
+
+-- name: claim_attempt
+-- A pending row this worker may ask Discord about now: never asked and staged before fresh_before, or last
+-- asked before stale_before (that answer never came). Two workers never ask for one row at once.
+UPDATE custom_commands SET attempted_at = %(now)s
+WHERE guild_id = %(guild_id)s AND name = %(name)s AND state = 'pending'
+  AND ((attempted_at IS NULL AND updated_at <= %(fresh_before)s) OR attempted_at <= %(stale_before)s)
+RETURNING *;
+
+-- name: unfinished_commands
+-- A guild's rows that are not (or no longer) registered, oldest first.
+SELECT * FROM custom_commands
+WHERE guild_id = %(guild_id)s AND state <> 'registered'
+ORDER BY created_at, name;
+
+-- name: guilds_with_unfinished
+SELECT DISTINCT guild_id FROM custom_commands
+WHERE state <> 'registered' AND greatest(attempted_at, updated_at) <= %(stale_before)s;
+
+-- name: creates_blocked_until
+SELECT creates_blocked_until FROM custom_command_limits
+WHERE guild_id = %(guild_id)s AND creates_blocked_until > %(now)s;
+
+-- name: block_creates
+-- Discord said 30034 (200 creations a day): no creation is asked for before it resets.
+INSERT INTO custom_command_limits (guild_id, creates_blocked_until) VALUES (%(guild_id)s, %(until)s)
+ON CONFLICT (guild_id) DO UPDATE SET creates_blocked_until = EXCLUDED.creates_blocked_until;
+
+-- name: cancel_import_row
+DELETE FROM custom_commands WHERE guild_id = %(guild_id)s AND name = %(name)s AND state = 'pending';
+
+-- name: release_attempt
+-- Discord refused before acting (a limit, a rate limit): the row waits as if never asked.
+UPDATE custom_commands SET attempted_at = NULL
+WHERE guild_id = %(guild_id)s AND name = %(name)s AND state = 'pending';

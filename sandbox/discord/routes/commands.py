@@ -1,10 +1,26 @@
 """Application commands, global and per guild."""
 import re
+import time
 
 from sandbox.discord.errors import DiscordError, invalid_form, json_object
 
 
 COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")
+GUILD_COMMAND_LIMIT = 100  # chat-input commands per guild (and globally): error 30032 past it
+DAY_S = 24 * 3600
+
+
+def _count_creation(fake, scope):
+    """Discord's 200 command creations a day per guild (error 30034, a 429 with retry_after until the
+    oldest of the day's creations is 24 h old); `fake.daily_command_creates` lowers it for a test."""
+    limit = fake.daily_command_creates
+    now = time.time()
+    with fake._lock:
+        made = [t for t in fake._command_creations.get(scope, []) if t > now - DAY_S]
+        if len(made) >= limit:
+            raise DiscordError(429, "Max number of daily application command creates has been reached (200)", 30034,
+                               extra={"retry_after": round(made[0] + DAY_S - now, 3), "global": False})
+        fake._command_creations[scope] = made + [now]
 
 
 def _command_scope(fake, app, guild):
@@ -65,7 +81,11 @@ def create_command(fake, request, app, guild=None):
         if (existing["name"], existing["type"]) == (item.get("name"), item.get("type") or 1):
             stored[index] = _build_command(fake, item, scope, existing)
             return 200, stored[index]
-    stored.append(_build_command(fake, item, scope))
+    command = _build_command(fake, item, scope)
+    if sum(1 for c in stored if c["type"] == command["type"]) >= GUILD_COMMAND_LIMIT:
+        raise DiscordError(400, "Maximum number of application commands reached (100)", 30032)
+    _count_creation(fake, scope)
+    stored.append(command)
     return 201, stored[-1]
 
 
