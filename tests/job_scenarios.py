@@ -64,6 +64,16 @@ class Scenario:
             self.lock.close()
 
 
+def later(runtime, by: timedelta, name: str) -> str:
+    """A run of the job `by` from now, as the schedule's next run would be (its clock moved, in process)."""
+    real = runtime.clock
+    runtime.clock = lambda: real() + by
+    try:
+        return run_in_process(runtime, name)
+    finally:
+        runtime.clock = real
+
+
 def feed_xp(runtime, guild, channel, messages, now):
     from app.social import scan_consumer
     with runtime.transaction() as conn:
@@ -95,12 +105,7 @@ def outbox_job(settings, runtime, fake, url, signing_key):
                            now=datetime.now(timezone.utc), key=body)
 
     def after_the_lease():  # the killed run's claimed rows are the next run's once their lease is over
-        real = runtime.clock
-        runtime.clock = lambda: real() + outbox.LEASE + timedelta(minutes=1)
-        try:
-            run_in_process(runtime, "outbox")
-        finally:
-            runtime.clock = real
+        later(runtime, outbox.LEASE + timedelta(minutes=1), "outbox")
 
     def check():
         posted = [m["content"] for m in fake.channel_messages(CHANNELS[0])]
@@ -208,5 +213,44 @@ def prune(settings, runtime, fake, url, signing_key):
     return Scenario(waiting_on_lock(url), check, held="every old interaction id forgotten, the recent kept", lock=lock)
 
 
-SCENARIOS = {"expire": expire, "outbox": outbox_job, "audit": audit, "scan": scan, "levelups": levelups,
+def backups(settings, runtime, fake, url, signing_key):
+    now = datetime.now(timezone.utc)
+    with runtime.transaction() as conn:
+        for guild in GUILDS:  # a weekly schedule (the free tier's shortest), none made yet: due now
+            guild_settings.update(conn, guild, "backups", {"interval_hours": 168}, now)
+
+    def check():
+        made = rows(url, "SELECT guild_id::text, count(*) FROM backups WHERE origin = 'scheduled' GROUP BY 1 ORDER BY 1")
+        assert made == [(guild, 1) for guild in GUILDS], made
+    return Scenario(nth_request(fake, "GET", r"/guilds/\d+/channels", 2), check,
+                    held="every due guild backed up, exactly one scheduled backup each")
+
+
+def cc_sync(settings, runtime, fake, url, signing_key):
+    side = ix.DiscordSide(create_app(settings).test_client(), signing_key, fake)
+    for guild in GUILDS:  # Discord fails each registration: left pending for the job
+        fake.queue("POST", rf"/applications/{ix.BOT_ID}/guilds/{guild}/commands", 502,
+                   {"message": "Bad Gateway", "code": 0})
+        side.send(ix.command("cc", [ix.sub("add", ix.opt("name", "faq"), ix.opt("response", "Read the pins."))],
+                             guild_id=guild))
+    with runtime.transaction() as conn, conn.cursor() as cur:  # past the grace an answer in flight gets
+        cur.execute("UPDATE custom_commands SET attempted_at = now() - interval '10 minutes', "
+                    "updated_at = now() - interval '10 minutes'")
+    assert rows(url, "SELECT count(*) FROM custom_commands WHERE state = 'pending'") == [(3,)]
+    route = rf"/applications/{ix.BOT_ID}/guilds/\d+/commands"
+
+    def check():
+        assert all([c["name"] for c in fake.commands(guild)] == ["faq"] for guild in GUILDS), \
+            [fake.commands(guild) for guild in GUILDS]
+        assert rows(url, "SELECT state, count(*) FROM custom_commands GROUP BY 1") == [("registered", 3)]
+    def after_the_grace():  # the one in flight when killed is the next run's once its answer can't still come
+        from app.custom import pending
+        later(runtime, pending.GRACE + timedelta(minutes=1), "cc_sync")
+
+    return Scenario(nth_request(fake, "POST", route, 3 + 2), check, rerun=after_the_grace,  # 3 failed adds first
+                    held="every unconfirmed custom command registered on Discord exactly once (the one in flight "
+                         "adopted from Discord's list)")
+
+
+SCENARIOS = {"backups": backups, "cc_sync": cc_sync, "expire": expire, "outbox": outbox_job, "audit": audit, "scan": scan, "levelups": levelups,
              "weekly": weekly, "premium": premium, "prune": prune}

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def fake_discord(own_discord):
     own_discord.forget_guilds()
+    own_discord.forget_commands()
     for guild, channel in zip(GUILDS, CHANNELS):
         own_discord.add_guild(guild, ix.OWNER_ID, roles=[{"id": REWARD_ROLE, "name": "Level 1", "position": 1},
                                                          {"id": BOT_ROLE, "name": "bot", "position": 20}])
