@@ -53,6 +53,8 @@ def create_app(config=None):
     app.extensions["statussync"] = runtime
     app.register_blueprint(health.bp)
     app.register_blueprint(interactions.bp)
+    from dashboard import register as register_dashboard  # its views import their services when first called
+    register_dashboard(app)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

@@ -55,16 +55,26 @@ def job(args) -> None:
     print(run_job(Runtime(_settings()), args.name))  # under the job's lock: an overlapping start does nothing
 
 
+def _premium_command(action, *arguments) -> None:
+    """Run a manual-premium action; a bad GUILD, TIER or --days is one line on stderr and exit code 2."""
+    from .jobs.premium import BadArguments, check_arguments
+    from .runtime import Runtime
+    try:
+        check_arguments(*arguments)
+        print(action(Runtime(_settings()), *arguments))
+    except BadArguments as exc:
+        print(f"statussync: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
 def grant_premium(args) -> None:
     from .jobs.premium import grant
-    from .runtime import Runtime
-    print(grant(Runtime(_settings()), args.guild, args.tier, args.days))
+    _premium_command(grant, args.guild, args.tier, args.days)
 
 
 def revoke_premium(args) -> None:
     from .jobs.premium import revoke
-    from .runtime import Runtime
-    print(revoke(Runtime(_settings()), args.guild))
+    _premium_command(revoke, args.guild)
 
 
 def try_command(args) -> None:
@@ -89,9 +99,8 @@ def main(argv=None) -> None:
     p.set_defaults(func=job)
     p = sub.add_parser("grant-premium", help="give a guild a premium tier by hand")
     p.add_argument("guild")
-    from .premium.tiers import PAID
-    p.add_argument("tier", choices=PAID)
-    p.add_argument("--days", type=int, default=None)
+    p.add_argument("tier", help="basic, pro or enterprise")
+    p.add_argument("--days", default=None, help="how long (default: no end)")
     p.set_defaults(func=grant_premium)
     p = sub.add_parser("revoke-premium", help="take a guild's manual premium away")
     p.add_argument("guild")

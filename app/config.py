@@ -32,6 +32,9 @@ DEFAULTS = {
     "SCAN_REQUESTS_PER_SECOND": "40",
     "SCAN_REQUEST_BURST": None,
     "DATABASE_LOCK_URL": None,
+    # The dashboard (docs/dashboard.md): API requests a session may make per minute, how long a login lasts.
+    "DASHBOARD_RATE_LIMIT": "240",
+    "DASHBOARD_SESSION_HOURS": "168",
 }
 
 # Without these the bot cannot talk to Discord; all unset means local mode.

@@ -22,7 +22,8 @@ import threading
 
 from .guild_settings import Section
 
-FEATURE_PACKAGES = ("app.moderation", "app.automod", "app.social", "app.ai", "app.custom", "app.backups")
+FEATURE_PACKAGES = ("app.moderation", "app.automod", "app.social", "app.ai", "app.custom", "app.backups",
+                    "app.dashboard_data", "app.premium")
 
 
 class DeclarationError(Exception):
@@ -54,8 +55,7 @@ CORE = Feature(
     sections=[Section("general", {"language": "en", "command_xp": False}, "General"),
               Section("modlog", {"channel_id": None, "dm_members": True}, "Mod log", kinds={"channel_id": "channel"})],
     jobs={"scan": "app.jobs.scan:scan", "prune": "app.jobs.maintenance:prune_interactions",
-          "outbox": "app.jobs.outbox:deliver_outbox",
-          "premium": "app.jobs.premium:expire_premium"},
+          "outbox": "app.jobs.outbox:deliver_outbox"},
     tasks={"resume": "app.interactions.handoff:resume",  # an interaction handed off at its answer deadline
            "settle": "app.interactions.handoff:settle"},  # one whose commit's answer was lost
     commands=["commands.help", "commands.config"],

@@ -75,8 +75,11 @@ def _coerce(section: Section, key, value):
     return value
 
 
-def update(conn, guild_id, name: str, values: dict, now) -> dict:
-    """Change some keys of one section; unknown sections or keys are a UserError. Returns the section."""
+def update(conn, guild_id, name: str, values: dict, now, *, actor_id=None, source: str = "command") -> dict:
+    """Change some keys of one section; unknown sections or keys are a UserError. Returns the section.
+
+    Each key whose value changed is written to the change log (settings_changes) in the same transaction,
+    with who changed it and from where (`source`: "command" for /config and the like, "dashboard")."""
     section = sections().get(name)
     if section is None:
         raise UserError(f"There is no settings section called {name!r}.")
@@ -90,6 +93,21 @@ def update(conn, guild_id, name: str, values: dict, now) -> dict:
             from .features import resolve
             validate = resolve(validate)
         validate(clean)
+    locked = db.one(conn, "settings.lock", {"guild_id": int(guild_id)})  # two changes at once log in order
+    before = _merged(locked["settings"] if locked else {})[name]
     row = db.one(conn, "settings.merge_section",
                  {"guild_id": int(guild_id), "section": name, "values": json.dumps(clean), "now": now})
-    return _merged(row["settings"])[name]
+    after = _merged(row["settings"])[name]
+    for key in clean:
+        if before.get(key) != after.get(key):
+            log_change(conn, guild_id, name, key, before.get(key), after.get(key), actor_id=actor_id, source=source,
+                       now=now)
+    return after
+
+
+def log_change(conn, guild_id, section: str, key: str, old, new, *, actor_id=None, source="command", now) -> None:
+    """One row of the change log (settings_changes): the settings sections, automod rules and dashboard
+    access all write theirs through here, in the transaction of the change."""
+    db.run(conn, "settings.log_change", {
+        "guild_id": int(guild_id), "section": section, "key": key, "old_value": json.dumps(old),
+        "new_value": json.dumps(new), "actor_id": int(actor_id) if actor_id else None, "source": source, "now": now})

@@ -108,8 +108,9 @@ def set_rule(ctx, rule, enabled, action=None, threshold=None, duration=None, ale
     if duration is not None:
         from app.moderation.durations import MAX_TIMEOUT, parse_duration
         seconds = int(parse_duration(duration, maximum=MAX_TIMEOUT, what="timeout").total_seconds())
-    saved = _saved(service.set_rule, ctx.db, ctx.guild_id, rule, ctx.now, enabled=enabled, action=action,
-                   threshold=threshold, duration=seconds, alert_channel_id=(alert_channel or {}).get("id"))
+    saved = _saved(service.set_rule, ctx.db, ctx.guild_id, rule, ctx.now, actor_id=ctx.user.id, enabled=enabled,
+                   action=action, threshold=threshold, duration=seconds,
+                   alert_channel_id=(alert_channel or {}).get("id"))
     return then_sync(ctx, f"Saved **{rule}**: {describe(saved)}")
 
 
@@ -123,14 +124,15 @@ def exempt(ctx, rule, role=None, channel=None, remove=False):
         raise UserError("Pick a role, a channel or both.")
     from app.automod import service
     saved = _saved(service.set_exemption, ctx.db, ctx.guild_id, rule, ctx.now, role_id=(role or {}).get("id"),
-                   channel_id=(channel or {}).get("id"), remove=bool(remove))
+                   channel_id=(channel or {}).get("id"), remove=bool(remove), actor_id=ctx.user.id)
     return then_sync(ctx, f"Saved **{rule}**: {describe(saved)}")
 
 
 def _change_list(ctx, change, list_key, items):
     """Apply add_items/remove_items to one list: (rule, what came back, the list's count line)."""
     from app.automod import service
-    rule, rest = _saved(change, ctx.db, ctx.guild_id, list_key, service.split_items(list_key, items), ctx.now)
+    rule, rest = _saved(change, ctx.db, ctx.guild_id, list_key, service.split_items(list_key, items), ctx.now,
+                        actor_id=ctx.user.id)
     field, label = service.LISTS[list_key][1], service.LISTS[list_key][2]
     return rule, rest, f"{label.capitalize()}: now {len(rule['config'][field])}."
 

@@ -137,7 +137,7 @@ def edit(ctx, name, response=None, description=None, options=None, ephemeral=Non
     changes = _fields(response, description, options, ephemeral, cooldown, required_role, allowed_channel,
                       mention_users)
     row = registration.edit(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, changes=changes, clear=cleared,
-                            now=ctx.now)
+                            now=ctx.now, actor_id=ctx.user.id)
     reset = f" Reset: {', '.join(cleared)}." if cleared else ""
     return ctx.reply(f"Changed `/{row['name']}`.{reset}", ephemeral=True)
 
@@ -147,7 +147,7 @@ def edit(ctx, name, response=None, description=None, options=None, ephemeral=Non
 def remove(ctx, name):
     from app.custom import registration
     _require_manager(ctx)
-    registration.remove(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, now=ctx.now)
+    registration.remove(ctx.db, ctx.discord, guild_id=ctx.guild_id, name=name, now=ctx.now, actor_id=ctx.user.id)
     return ctx.reply(f"Removed `/{name.strip().lower()}`.", ephemeral=True)
 
 

@@ -51,5 +51,5 @@ def view(ctx):
                                            channel_types=(TEXT_CHANNEL, ANNOUNCEMENT_CHANNEL))])
 def modlog(ctx, channel):
     require_manager(ctx)
-    guild_settings.update(ctx.db, ctx.guild_id, "modlog", {"channel_id": channel["id"]}, ctx.now)
+    guild_settings.update(ctx.db, ctx.guild_id, "modlog", {"channel_id": channel["id"]}, ctx.now, actor_id=ctx.user.id)
     return ctx.reply(f"Moderation actions will be logged in <#{channel['id']}>.", ephemeral=True)

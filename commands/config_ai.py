@@ -33,7 +33,7 @@ def set_ai(ctx, enabled, system_prompt, allow_channel, disallow_channel, everywh
         changes["enabled"] = enabled
     if system_prompt is not None:
         changes["system_prompt"] = system_prompt.strip()
-    section = guild_settings.update(ctx.db, ctx.guild_id, "ai", changes, ctx.now)
+    section = guild_settings.update(ctx.db, ctx.guild_id, "ai", changes, ctx.now, actor_id=ctx.user.id)
     tier = tiers.tier_of(ctx.db, ctx.guild_id, ctx.now)
     used = usage.today(ctx.db, ctx.guild_id, ctx.user.id, ctx.now)
     lines = [f"**enabled**: {'on' if section['enabled'] else 'off'}",

@@ -3,7 +3,6 @@ from app import guild_settings
 from app.discord import permissions as perms
 from app.interactions.declare import Option
 from app.interactions.responses import embed
-from app.social.xp import MAX_LEVEL_REWARDS
 from commands.config import ANNOUNCEMENT_CHANNEL, TEXT_CHANNEL, config, require_manager, show
 
 CHANNEL_TYPES = (TEXT_CHANNEL, ANNOUNCEMENT_CHANNEL)
@@ -32,9 +31,9 @@ def set_xp(ctx, enabled, announce_level_ups, announce_channel, weekly_channel, c
         ("announce_channel_id", announce_channel and announce_channel["id"]),
         ("weekly_channel_id", weekly_channel and weekly_channel["id"])) if value is not None}
     if changes:
-        guild_settings.update(ctx.db, ctx.guild_id, "xp", changes, ctx.now)
+        guild_settings.update(ctx.db, ctx.guild_id, "xp", changes, ctx.now, actor_id=ctx.user.id)
     if command_xp is not None:
-        guild_settings.update(ctx.db, ctx.guild_id, "general", {"command_xp": command_xp}, ctx.now)
+        guild_settings.update(ctx.db, ctx.guild_id, "general", {"command_xp": command_xp}, ctx.now, actor_id=ctx.user.id)
     return ctx.reply(embeds=[_section_embed(ctx, "xp", "XP and levels")], ephemeral=True)
 
 
@@ -49,14 +48,14 @@ def set_level_role(ctx, level, role):
     if role is not None:
         if role.get("managed") or str(role["id"]) == str(ctx.guild_id):
             return ctx.error(f"I can't give <@&{role['id']}>: it belongs to an integration or is @everyone.")
-        if len(rewards) >= MAX_LEVEL_REWARDS:
-            return ctx.error(f"A server can have at most {MAX_LEVEL_REWARDS} level rewards. Remove one first.")
+        from app.premium import tiers
+        tiers.check_room(ctx.db, ctx.guild_id, ctx.now, "level_rewards", len(rewards))  # the tier's limit
         rewards.append({"level": level, "role_id": str(role["id"])})
         if not ctx.bot_has(perms.MANAGE_ROLES):
             notes.append("I don't have the Manage Roles permission yet: give it to my role, and keep my role "
                          "above the reward roles, or members won't get them.")
     rewards.sort(key=lambda r: r["level"])
-    guild_settings.update(ctx.db, ctx.guild_id, "xp", {"level_roles": rewards}, ctx.now)
+    guild_settings.update(ctx.db, ctx.guild_id, "xp", {"level_roles": rewards}, ctx.now, actor_id=ctx.user.id)
     listing = "\n".join(f"Level {r['level']}: <@&{r['role_id']}>" for r in rewards) or "No level rewards."
     return ctx.reply("\n".join(notes) or None, embeds=[embed("Level rewards", listing)], ephemeral=True)
 
@@ -72,5 +71,5 @@ def set_rep(ctx, enabled, cooldown_hours, pair_cooldown_hours):
     changes = {key: value for key, value in (("enabled", enabled), ("cooldown_hours", cooldown_hours),
                                              ("pair_cooldown_hours", pair_cooldown_hours)) if value is not None}
     if changes:
-        guild_settings.update(ctx.db, ctx.guild_id, "rep", changes, ctx.now)
+        guild_settings.update(ctx.db, ctx.guild_id, "rep", changes, ctx.now, actor_id=ctx.user.id)
     return ctx.reply(embeds=[_section_embed(ctx, "rep", "Reputation")], ephemeral=True)

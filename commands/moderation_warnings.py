@@ -71,7 +71,7 @@ def set_escalation(ctx, warnings, action, within_days=None, duration=None):
             step["duration"] = duration
         steps.append(step)
     steps.sort(key=lambda s: s["warnings"])
-    guild_settings.update(ctx.db, ctx.guild_id, "moderation", {"escalation": steps}, ctx.now)
+    guild_settings.update(ctx.db, ctx.guild_id, "moderation", {"escalation": steps}, ctx.now, actor_id=ctx.user.id)
     summary = "\n".join(escalation.describe(s) for s in steps) or "No escalation: warnings never trigger an action."
     return ctx.reply(embeds=[embed("Warning escalation", summary)], ephemeral=True)
 
@@ -80,6 +80,6 @@ def set_escalation(ctx, warnings, action, within_days=None, duration=None):
                    options=[Option.integer("days", "Days (0 means warnings never expire)", min_value=0, max_value=3650)])
 def set_warning_expiry(ctx, days):
     require_manager(ctx)
-    guild_settings.update(ctx.db, ctx.guild_id, "moderation", {"warning_expiry_days": days}, ctx.now)
+    guild_settings.update(ctx.db, ctx.guild_id, "moderation", {"warning_expiry_days": days}, ctx.now, actor_id=ctx.user.id)
     text = f"Warnings now stop counting after {days} days." if days else "Warnings now never expire."
     return ctx.reply(text, ephemeral=True)

@@ -118,6 +118,7 @@ REAL_INTERACTIONS = {
     "cc add": lambda: ix.command("cc", [ix.sub("add", ix.opt("name", "greet"), ix.opt("response", "Hi {{ args.who }}"),
                                                ix.opt("options", "who?:string:Who"))]),
     "cc list": lambda: ix.command("cc", [ix.sub("list")]),
+    "premium": lambda: ix.command("premium"),
     "custom command": lambda: ix.command("greet", [ix.opt("who", "you")]),
     "cc embed": lambda: ix.command("cc", [ix.sub("embed", ix.opt("name", "card"), ix.opt("title", "{{ user.name }}"),
                                                  ix.opt("fields", "a | b ;; c | d | inline"), ix.opt("color", "red"))]),

@@ -104,6 +104,8 @@ def test_bad_regex_and_over_long_word_are_refused_with_reasons(discord, runtime,
 
 
 def test_more_words_than_discord_holds_are_explained(discord, runtime, fake_discord):
+    from app.jobs.premium import grant
+    grant(runtime, G, "basic")  # the Free tier keeps 1,000 words (app/premium/tiers.py)
     fake_discord.add_guild(G, ix.OWNER_ID)
     for number in range(5):  # five keyword rules owned by others leave one slot for us
         fake_discord.add_automod_rule(G, {"name": f"other {number}", "creator_id": "555", "trigger_type": 1})

@@ -157,7 +157,7 @@ def test_premium_ends_a_lapsed_tier(settings, runtime, clean_db):
     from app.runtime import Runtime
     past = datetime.now(timezone.utc) - timedelta(days=3)
     grant(Runtime({**settings, "CLOCK": lambda: past}), G, "pro", days=1)
-    assert run_job(settings, "premium") == "1 premium subscription(s) expired"
+    assert run_job(settings, "premium").endswith("; 1 premium subscription(s) expired")
     assert rows(clean_db, "SELECT status FROM premium_subscriptions WHERE guild_id = %s", int(G)) == [("expired",)]
 
 

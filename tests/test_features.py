@@ -41,7 +41,8 @@ def test_a_fresh_process_knows_every_section_and_consumer_without_importing_thei
                           env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
-    assert found == {"sections": ["general", "modlog", "moderation", "xp", "rep", "ai", "backups"], "consumers": ["xp"]}
+    assert found == {"sections": ["general", "modlog", "moderation", "xp", "rep", "ai", "backups"],
+                     "consumers": ["xp", "message_counts"]}
 
 
 def test_two_features_claiming_one_section_or_job_are_refused():

@@ -24,9 +24,10 @@ from tests.lambda_package import (FUNCTION_NAME, LAMBDA_PROVIDES, ROOT, STAGE, T
 NEVER_PACKAGED = LAMBDA_PROVIDES + (
     "pgserver", "pgserver.libs", "pytest", "_pytest", "pluggy", "jsonschema", "referencing", "rpds",
     "troposphere", "cfn_flip", "pygments", "yaml", "setuptools", "pkg_resources", "pip", "wheel", "tqdm",
-    "hjson", "toml", "argcomplete", "placebo", "playwright", "hypothesis",
+    "hjson", "toml", "argcomplete", "placebo", "playwright", "hypothesis", "schemathesis", "anyio", "graphql",
+    "harfile", "hypothesis_graphql", "jsonschema_rs", "markdown_it", "mdurl", "pyrate_limiter", "rich",
     "docs", "tests", "sandbox", "bench", ".ci", ".git", ".venv", "README.md", "zappa_settings.json")
-PROJECT_ENTRIES = {"app", "commands", "sql", "fonts", "lambda_entry.py", "handler.py", "zappa_settings.py",
+PROJECT_ENTRIES = {"app", "commands", "dashboard", "sql", "fonts", "lambda_entry.py", "handler.py", "zappa_settings.py",
                    "package_info.json", "__init__.py"}  # the last three are Zappa's
 SCAN_GUILD = "810000000000000777"
 
@@ -95,7 +96,7 @@ def test_the_zip_holds_the_handler_the_app_and_its_data_and_is_under_the_target(
     for required in ("handler.py", "lambda_entry.py", "zappa_settings.py", "app/wsgi.py", "app/lambda_jobs.py",
                      "commands/__init__.py", "flask/__init__.py", "nacl/__init__.py", "psycopg2/__init__.py"):
         assert required in names, required
-    project = [path.relative_to(ROOT).as_posix() for folder in ("app", "commands", "sql", "fonts")
+    project = [path.relative_to(ROOT).as_posix() for folder in ("app", "commands", "dashboard", "sql", "fonts")
                for path in (ROOT / folder).rglob("*") if path.is_file() and "__pycache__" not in path.parts
                and path.suffix != ".pyc"]
     assert [path for path in project if path not in names and not path.endswith(".md")] == []

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FACTORY, REGISTRY = "app/__init__.py", "app/features.py"
 BOTTOM = ("app/discord/", "app/db.py", "app/db_pool.py", "app/deadlines.py", "app/errors.py", "app/config.py")
 BOTTOM_MAY_USE = ("app.discord", "app.db_pool", "app.errors", "app.deadlines", "app.config")
-SERVICES = ("app/moderation/", "app/automod/", "app/social/", "app/ai/", "app/jobs/")
+SERVICES = ("app/moderation/", "app/automod/", "app/social/", "app/ai/", "app/jobs/", "app/dashboard_data/")
 
 
 def module_name(path: Path) -> str:

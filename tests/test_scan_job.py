@@ -226,13 +226,13 @@ def test_load_consumers_gives_every_features_scan_consumer(tmp_path, monkeypatch
             pass
     '''))
     monkeypatch.syspath_prepend(str(tmp_path))
-    assert [c.NAME for c in load_consumers()] == ["xp"]  # the social feature's
+    assert [c.NAME for c in load_consumers()] == ["xp", "message_counts"]  # the social and dashboard features'
     features.register(features.Feature("plugged", scan_consumers=["plugged_consumer"]))
     try:
-        assert [c.NAME for c in load_consumers()] == ["xp", "plugged"]
+        assert [c.NAME for c in load_consumers()] == ["xp", "message_counts", "plugged"]
     finally:
         features.unregister("plugged")
-    assert [c.NAME for c in load_consumers()] == ["xp"]
+    assert [c.NAME for c in load_consumers()] == ["xp", "message_counts"]
 
 
 def test_a_channel_first_seen_empty_has_its_first_messages_judged(guild, runtime, fake_discord):

@@ -38,9 +38,11 @@ def load_rule(conn, guild_id, rule_type):
     return normalize_rule(rule_type, {"enabled": False})
 
 
-def save_rule(conn, guild_id, rule, now):
-    """Validate and store one rule (raises RuleError); returns the normalized rule."""
+def save_rule(conn, guild_id, rule, now, *, actor_id=None, source="command"):
+    """Validate and store one rule (raises RuleError); returns the normalized rule. What changed goes into
+    the change log (section "automod"), with who changed it and from where (a command or the dashboard)."""
     rule = normalize_rule(rule["type"], rule)
+    log_rule_changes(conn, guild_id, load_rule(conn, guild_id, rule["type"]), rule, actor_id, source, now)
     db.run(conn, "automod.save_rule", {
         "guild_id": int(guild_id), "rule_type": rule["type"], "enabled": rule["enabled"],
         "action": rule["action"], "duration": rule["duration"],
@@ -53,3 +55,17 @@ def save_rule(conn, guild_id, rule, now):
 
 def has_enabled_rules(conn, guild_id):
     return db.one(conn, "automod.has_enabled_rules", {"guild_id": int(guild_id)})["enabled"]
+
+
+def log_rule_changes(conn, guild_id, before, after, actor_id, source, now):
+    """One change-log row per field that changed; a list (words, domains) logs what was removed and added."""
+    from app.guild_settings import log_change
+    fields = [(k, before.get(k), after.get(k)) for k in after if k not in ("type", "config")]
+    fields += [(f"config.{k}", before["config"].get(k), v) for k, v in after["config"].items()]
+    for field, old, new in fields:
+        if old == new:
+            continue
+        if isinstance(old, list) and isinstance(new, list):
+            old, new = {"removed": [i for i in old if i not in new]}, {"added": [i for i in new if i not in old]}
+        log_change(conn, guild_id, "automod", f"{after['type']}.{field}", old, new, actor_id=actor_id,
+                   source=source, now=now)

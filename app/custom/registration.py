@@ -68,7 +68,13 @@ def complete(conn, guild_id, name, command_id, now) -> None:
 
 # ------------------------------------------------------------ create, change, remove
 
-def add(conn, discord, *, guild_id, name, fields, builtin_names, user_id, now) -> dict:
+def _log(conn, guild_id, key, old, new, actor_id, source, now) -> None:
+    """The change log (settings_changes, section "custom"): what a command answered before and after."""
+    from ..guild_settings import log_change
+    log_change(conn, guild_id, "custom", key, old, new, actor_id=actor_id, source=source, now=now)
+
+
+def add(conn, discord, *, guild_id, name, fields, builtin_names, user_id, now, source="command") -> dict:
     name = definitions.check_name(name, builtin_names)
     row = {"guild_id": int(guild_id), "name": name, **service.checked_fields(fields, name)}
     used = db.one(conn, "custom.count_commands", {"guild_id": int(guild_id)})["n"]
@@ -94,11 +100,12 @@ def add(conn, discord, *, guild_id, name, fields, builtin_names, user_id, now) -
             conn.commit()
             note_refusal(conn, guild_id, exc, now)
         raise UserError(explain_refusal(exc, now)) from None
+    _log(conn, guild_id, f"/{name}", None, {k: row[k] for k in ("template", "description")}, user_id, source, now)
     complete(conn, guild_id, name, created["id"], now)
     return {**row, "command_id": int(created["id"])}
 
 
-def edit(conn, discord, *, guild_id, name, changes, clear=(), now) -> dict:
+def edit(conn, discord, *, guild_id, name, changes, clear=(), now, actor_id=None, source="command") -> dict:
     """Apply `changes` (None: unchanged) and reset what `clear` names (service.CLEARABLE); Discord is asked
     only when what it shows (description, options) changed."""
     current = service.get(conn, guild_id, name)
@@ -117,10 +124,14 @@ def edit(conn, discord, *, guild_id, name, changes, clear=(), now) -> dict:
         except DiscordError as exc:
             raise UserError(explain_refusal(exc, now)) from None
     db.run(conn, "custom.update_command", {**stored(row), "now": now})
+    for key in service.FIELDS:
+        if current[key] != row[key]:  # ids as text: a snowflake is past what a JSON number keeps exactly
+            old, new = ((str(v) if v is not None else None) if key.endswith("_id") else v for v in (current[key], row[key]))
+            _log(conn, guild_id, f"/{row['name']}.{key}", old, new, actor_id, source, now)
     return row
 
 
-def remove(conn, discord, *, guild_id, name, now) -> None:
+def remove(conn, discord, *, guild_id, name, now, actor_id=None, source="command") -> None:
     current = service.get(conn, guild_id, name)
     db.run(conn, "custom.mark_removing", {"guild_id": int(guild_id), "name": current["name"], "now": now})
     conn.commit()
@@ -132,6 +143,8 @@ def remove(conn, discord, *, guild_id, name, now) -> None:
             if exc.status != 404:  # already gone on Discord: just forget it here
                 raise UserError(explain_refusal(exc, now)) from None
     db.run(conn, "custom.delete_command", {"guild_id": int(guild_id), "name": current["name"]})
+    _log(conn, guild_id, f"/{current['name']}", {k: current[k] for k in ("template", "description")}, None,
+         actor_id, source, now)
     conn.commit()
 
 

@@ -8,6 +8,7 @@ from requests.structures import CaseInsensitiveDict
 
 from sandbox.discord.dispatch import dispatch
 from sandbox.discord.request_body import Recorded, read_body
+from sandbox.discord.route_table import WEB_PATHS
 
 API_PREFIX = "/api/v10"
 CDN_PREFIX = "/cdn"
@@ -42,7 +43,7 @@ def handler_for(fake):
                 fake.requests.append(request)
             if not parsed:
                 status, payload, headers = 400, {"message": "The request body contains invalid JSON.", "code": 50109}, {}
-            elif path == url.path and not path.startswith(CDN_PREFIX + "/"):
+            elif path == url.path and not path.startswith(CDN_PREFIX + "/") and path not in WEB_PATHS:
                 status, payload, headers = 404, {"message": "404: Not Found", "code": 0}, {}
             else:
                 status, payload, headers = self._limited_or_dispatched(request)
@@ -52,7 +53,7 @@ def handler_for(fake):
         def _limited_or_dispatched(self, request):
             """A 429 of the fake's rate limits (nothing done), else the route's answer (late, if slow)."""
             limit_headers = {}
-            if not request.path.startswith(CDN_PREFIX + "/"):
+            if not request.path.startswith(CDN_PREFIX + "/") and request.path not in WEB_PATHS:
                 limited, limit_headers = fake.limits.admit(request.method, request.path)
                 if limited is not None:
                     return limited

@@ -16,11 +16,13 @@ from sandbox.discord.routes.interactions import (
     delete_webhook_message, edit_webhook_message, get_webhook_message, interaction_callback, post_followup)
 from sandbox.discord.routes.members import (
     add_member_role, edit_member, get_member, kick_member, list_members, remove_member_role)
+from sandbox.discord.routes.oauth_web import authorize_decision, authorize_page
 from sandbox.discord.routes.users import get_me, get_user, my_guilds, oauth_revoke, oauth_token, open_dm
 
 
 ID = r"[^/]+"
 BOT, USER, NONE, CDN = "bot", "user", "none", "cdn"  # who may call a route (CDN: no auth, no lock)
+WEB_PATHS = ("/oauth2/authorize",)  # pages a browser opens at the web base (DISCORD_WEB_BASE), not the API
 APP_COMMANDS = rf"/applications/(?P<app>{ID})(?:/guilds/(?P<guild>{ID}))?/commands"
 WEBHOOK_MESSAGE = rf"/webhooks/(?P<webhook_id>{ID})/(?P<token>{ID})/messages/(?P<message_id>{ID})"
 MEMBER = rf"/guilds/(?P<guild_id>{ID})/members/(?P<user_id>{ID})"
@@ -82,6 +84,8 @@ ROUTES = [(method, re.compile(pattern), handler, auth) for method, pattern, hand
     ("DELETE", rf"/channels/(?P<channel_id>{ID})", delete_channel, BOT),
     ("PUT", rf"/channels/(?P<channel_id>{ID})/permissions/(?P<overwrite_id>{ID})", put_overwrite, BOT),
     ("DELETE", rf"/channels/(?P<channel_id>{ID})/permissions/(?P<overwrite_id>{ID})", delete_overwrite, BOT),
+    ("GET", r"/oauth2/authorize", authorize_page, NONE),
+    ("POST", r"/oauth2/authorize", authorize_decision, NONE),
     ("GET", rf"/cdn/avatars/(?P<user_id>{ID})/(?P<avatar_hash>[^/.]+)\.(?P<ext>png|webp|jpg|gif)", avatar, CDN),
     ("GET", r"/cdn/embed/avatars/(?P<index>\d)\.png", default_avatar, CDN),
     ("GET", rf"/cdn/attachments/(?P<attachment_id>{ID})/(?P<filename>{ID})", uploaded_attachment, CDN),

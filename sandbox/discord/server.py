@@ -35,6 +35,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState, GuildStructure):
         self._uploads = {}  # attachment id -> bytes, served back from the CDN
         self._nonces = {}  # (channel id, nonce) -> (message id, monotonic time): enforce_nonce
         self._oauth_codes, self._oauth_tokens, self._refresh_tokens = {}, {}, {}
+        self.web_user = None  # who the authorize page logs in (sign_in_web)
         self.bot_user = self.add_user(self.application_id, username="StatusSync", bot=True)
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -68,6 +69,15 @@ class FakeDiscord(Seeding, ReadBack, DiscordState, GuildStructure):
     @property
     def base_url(self):
         return self.origin + API_PREFIX
+
+    @property
+    def web_url(self):
+        """Where the OAuth2 authorize page is (DISCORD_WEB_BASE): the origin, as discord.com is Discord's."""
+        return self.origin
+
+    def sign_in_web(self, user_id):
+        """The user the authorize page offers to log in as first (the browser's Discord account)."""
+        self.web_user = str(user_id)
 
     @property
     def cdn_url(self):

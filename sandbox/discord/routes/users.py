@@ -31,9 +31,14 @@ def get_me(fake, request):
 def my_guilds(fake, request):
     token = bearer_token(request)
     if token:
-        return 200, fake._oauth_tokens[token]["guilds"]
+        granted = fake._oauth_tokens[token]
+        if granted.get("live"):  # a login through the authorize page: the guilds as they are now
+            from sandbox.discord.routes.oauth_web import live_guilds
+            return 200, live_guilds(fake, granted["user"]["id"])
+        return 200, granted["guilds"]
     return 200, [{"id": g["id"], "name": g["name"], "icon": None, "banner": None, "owner": False,
-                  "permissions": "0", "features": []} for g in fake._guilds.values()]
+                  "permissions": "0", "features": []} for g in fake._guilds.values()
+                 if fake.application_id in g["members"]]  # a guild that removed the bot isn't one of its guilds
 
 
 def get_user(fake, request, user_id):
@@ -68,7 +73,8 @@ def oauth_token(fake, request):
     refresh = "refresh-" + access
     fake._refresh_tokens[refresh] = access
     return 200, {"access_token": access, "token_type": "Bearer", "expires_in": 604800,
-                 "refresh_token": refresh, "scope": form.get("scope", "identify guilds")}
+                 "refresh_token": refresh,
+                 "scope": fake._oauth_tokens.get(access, {}).get("scope") or form.get("scope", "identify guilds")}
 
 
 def oauth_revoke(fake, request):
