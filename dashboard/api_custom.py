@@ -124,4 +124,5 @@ def preview(guild, conn):
     if not isinstance(template, str) or len(template) > 4000 or not isinstance(options, list):
         raise inputs.BadInput("template (at most 4000 characters) and options (a list) are expected.")
     _check_option_shapes(options)
-    return jsonify(rendered=service.try_render(template, definitions.check_options(options)))
+    content, _ = service.try_render(template, None, definitions.check_options(options))
+    return jsonify(rendered=content or "")

@@ -38,10 +38,11 @@ def _snowflake(value):
     return int(value) if value not in (None, "") and str(value).isdigit() else None
 
 
-def try_render(template: str, embed, options: list) -> None:
-    """Render with sample values at save time, so a template (or embed) that can't work is refused then."""
+def try_render(template: str, embed, options: list) -> tuple:
+    """Render with sample values (at save time, and the dashboard's preview), so a template (or embed) that
+    can't work is refused then: (content or None, [embed] or [])."""
     try:
-        render_answer(template, embed, sample_context(options))
+        return render_answer(template, embed, sample_context(options))
     except templates.TemplateError as exc:
         raise UserError(f"That template can't be used: {exc}.") from None
 
