@@ -6,8 +6,8 @@ loads with the first login, the services with the first API request, so a cold P
 
 
 def register(app) -> None:
-    from dashboard import (api_automod, api_cases, api_custom, api_guilds, api_settings, auth, openapi, pages, premium,
-                           security)
+    from dashboard import (api_automod, api_backups, api_cases, api_custom, api_guilds, api_settings, auth, openapi,
+                           pages, premium, security)
     from datetime import timedelta
     from urllib.parse import urlsplit
     settings = app.extensions["statussync"].settings
@@ -18,5 +18,5 @@ def register(app) -> None:
                       SESSION_COOKIE_PATH=urlsplit(public).path.rstrip("/") + "/dashboard")  # a stage prefix too
     security.install(app)
     for blueprint in (pages.bp, auth.bp, openapi.bp, api_guilds.bp, api_cases.bp, api_settings.bp,
-                      api_automod.bp, api_custom.bp, premium.bp):
+                      api_automod.bp, api_custom.bp, api_backups.bp, premium.bp):
         app.register_blueprint(blueprint)

@@ -113,6 +113,7 @@ def guild_access(write: bool = False, manager_only: bool = False):
                 login = _current_login(conn, now)
                 guild_id = inputs.snowflake(request.args.get("guild_id"), "guild_id")
                 guild = access.check(runtime(), conn, login, guild_id, now, write=write, manager_only=manager_only)
+                conn.commit()  # the view starts with no transaction open (it may ask Discord before writing)
                 g.login, g.guild = login, guild
                 return {"guild": guild, "conn": conn}
             return _guarded(view, kwargs, gate)

@@ -1,8 +1,9 @@
-"""/dashboard/api/cases: filtered and keyset-paged; /cases/<number>: one case with its reason history."""
+"""/dashboard/api/cases: filtered and keyset-paged; /cases/<number>: one case with its reason history, and
+its reason re-worded through the service /case reason uses."""
 from flask import Blueprint, jsonify, request
 
 from dashboard import inputs
-from dashboard.access import guild_access
+from dashboard.access import guild_access, runtime
 
 bp = Blueprint("dashboard_api_cases", __name__, url_prefix="/dashboard/api")
 
@@ -32,3 +33,20 @@ def case(guild, conn, number):
     if found is None:
         return jsonify(error=f"There is no case #{number} in this server."), 404
     return jsonify(found)
+
+
+@bp.post("/cases/<number>/reason")
+@guild_access(write=True)
+def change_reason(guild, conn, number):
+    """A case's reason re-worded, as /case reason does: the old one stays in its history."""
+    from app.dashboard_data import case_search
+    from app.moderation import cases as case_store
+    body = inputs.json_object(allowed=("reason",))
+    reason = body.get("reason")
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 512:
+        raise inputs.BadInput("reason must be text of 1 to 512 characters.")
+    case_number = inputs.integer(number, "number", 0, 1, 2_000_000_000)
+    if case_search.one_case(conn, guild.guild_id, case_number) is None:
+        return jsonify(error=f"There is no case #{case_number} in this server."), 404
+    case_store.change_reason(conn, guild.guild_id, case_number, reason, guild.user_id, runtime().clock())
+    return jsonify(case_search.one_case(conn, guild.guild_id, case_number))

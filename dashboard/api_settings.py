@@ -82,4 +82,5 @@ def access_set(guild, conn):
     except DiscordError:
         raise DashboardError(503, "Discord didn't list this server's roles; try again.") from None
     access.replace_grants(conn, guild.guild_id, body.get("grants"), guild.user_id, now, known)
+    conn.commit()
     return jsonify(_access_view(conn, guild))

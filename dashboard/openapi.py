@@ -9,7 +9,8 @@ import importlib
 
 from flask import Blueprint, jsonify
 
-PARTS = ("dashboard.openapi_core", "dashboard.openapi_editors", "dashboard.openapi_premium")
+PARTS = ("dashboard.openapi_core", "dashboard.openapi_editors", "dashboard.openapi_backups",
+         "dashboard.openapi_premium")
 
 bp = Blueprint("dashboard_openapi", __name__, url_prefix="/dashboard/api")
 

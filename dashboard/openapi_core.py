@@ -111,6 +111,11 @@ PATHS = {
         "One case and its reason history", ref("CaseDetail"),
         params=[path_param("number", {"type": "integer", "minimum": 1, "maximum": 2000000000}), GUILD_ID],
         errors=R, tags=["moderation"])},
+    "/dashboard/api/cases/{number}/reason": {"post": operation(
+        "Re-word a case's reason (as /case reason); the old one stays in its history", ref("CaseDetail"),
+        params=[path_param("number", {"type": "integer", "minimum": 1, "maximum": 2000000000}), GUILD_ID],
+        body=obj({"reason": {"type": "string", "minLength": 1, "maxLength": 512}}), errors=W, tags=["moderation"],
+        write=True)},
     "/dashboard/api/settings": {"get": operation(
         "Every settings section with its values and the kind of each key", ref("Settings"), params=[GUILD_ID],
         errors=R, tags=["settings"])},

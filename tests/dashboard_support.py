@@ -23,6 +23,7 @@ OWNER, MANAGER, MEMBER, READER, WRITER, OUTSIDER = (
     "830000000000000003", "831000000000000003", "850000000000000005", "851000000000000005",
     "852000000000000005", "860000000000000006")
 MANAGER_ROLE, READ_ROLE, WRITE_ROLE = "870000000000000001", "870000000000000002", "870000000000000003"
+BOT_ROLE = "870000000000000009"
 MANAGE_GUILD, ADMINISTRATOR = 1 << 5, 1 << 3
 
 
@@ -41,9 +42,11 @@ def seed_guilds(fake):
     """A guild with an owner, a manager (by role), a plain member, a reader and a writer role; another guild."""
     fake.forget_guilds()
     fake.add_guild(GUILD, OWNER, name="Test Guild", roles=[
+        {"id": BOT_ROLE, "name": "StatusSync", "position": 4, "permissions": str(ADMINISTRATOR), "managed": True},
         {"id": MANAGER_ROLE, "name": "Mods", "position": 3, "permissions": str(MANAGE_GUILD)},
         {"id": READ_ROLE, "name": "Readers", "position": 2, "permissions": "0"},
         {"id": WRITE_ROLE, "name": "Editors", "position": 1, "permissions": "0"}])
+    fake.add_member(GUILD, fake.application_id, roles=[BOT_ROLE], bot=True)
     fake.add_member(GUILD, MANAGER, roles=[MANAGER_ROLE], username="manager")
     fake.add_member(GUILD, MEMBER, username="member")
     fake.add_member(GUILD, READER, roles=[READ_ROLE], username="reader")

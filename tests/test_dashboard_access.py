@@ -10,15 +10,18 @@ READS = [("GET", "/dashboard/api/stats", None), ("GET", "/dashboard/api/cases", 
          ("GET", "/dashboard/api/leaderboard", None), ("GET", "/dashboard/api/changes", None),
          ("GET", "/dashboard/api/rep", None), ("GET", "/dashboard/api/ai", None), ("GET", "/dashboard/api/roles", None),
          ("GET", "/dashboard/api/channels", None), ("GET", "/dashboard/api/automod", None),
-         ("GET", "/dashboard/api/custom", None), ("POST", "/dashboard/api/automod/test", {"text": "hello"}),
+         ("GET", "/dashboard/api/custom", None), ("GET", "/dashboard/api/backups", None),
+         ("GET", "/dashboard/api/backups/restores/1", None), ("POST", "/dashboard/api/automod/test", {"text": "hello"}),
          ("POST", "/dashboard/api/custom/preview", {"template": "Hi {{ user.name }}"})]
 WRITES = [("POST", "/dashboard/api/settings/general", {"command_xp": True}),
+          ("POST", "/dashboard/api/cases/1/reason", {"reason": "clearer"}),
           ("POST", "/dashboard/api/automod/rules/caps", {"enabled": True}),
           ("POST", "/dashboard/api/automod/lists/words", {"add": ["badword"]}),
           ("POST", "/dashboard/api/custom", {"name": "hello", "template": "Hi"}),
           ("POST", "/dashboard/api/custom/hello", {"template": "Hey"}),
-          ("DELETE", "/dashboard/api/custom/hello", None)]
-MANAGERS_ONLY = [("GET", "/dashboard/api/access", None),
+          ("DELETE", "/dashboard/api/custom/hello", None), ("POST", "/dashboard/api/backups", {"note": "x"})]
+MANAGERS_ONLY = [("GET", "/dashboard/api/access", None), ("POST", "/dashboard/api/backups/1/preview", {}),
+                 ("POST", "/dashboard/api/backups/restores/1/confirm", {}),
                  ("POST", "/dashboard/api/access", {"grants": [{"role_id": READ_ROLE, "level": "read"}]})]
 GUILD_ROUTES = READS + WRITES + MANAGERS_ONLY
 DENIED = (401, 403)
@@ -43,7 +46,7 @@ def test_every_guild_route_is_in_the_matrix(dash_app):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 template = route_template(rule.rule).replace("{number}", "1").replace("{section}", "general")
                 template = template.replace("{rule_type}", "caps").replace("{list_key}", "words")
-                template = template.replace("{name}", "hello")
+                template = template.replace("{name}", "hello").replace("{backup_id}", "1").replace("{restore_id}", "1")
                 assert (method, template) in listed, (method, rule.rule)
 
 

@@ -161,3 +161,13 @@ def test_the_ai_tab_shows_answers_and_tokens_per_day_and_the_limits(owner, runti
     ai = owner.get("/dashboard/api/ai", days=3).get_json()
     assert ai["answers"] == [0, 0, 1] and ai["tokens"] == [0, 0, 321] and ai["configured"] is False
     assert ai["limits"]["answers_per_day"] >= 1
+
+
+def test_a_reason_reworded_on_the_dashboard_keeps_the_old_one(owner, runtime, clock):
+    record(runtime, "warn", MEMBER, OWNER, "spam", clock())
+    changed = owner.post("/dashboard/api/cases/1/reason", {"reason": "spam in #general"})
+    assert changed.status_code == 200 and changed.get_json()["case"]["reason"] == "spam in #general"
+    assert [(h["old_reason"], h["new_reason"]) for h in changed.get_json()["history"]] == [("spam", "spam in #general")]
+    assert owner.post("/dashboard/api/cases/2/reason", {"reason": "x"}).status_code == 404
+    assert owner.post("/dashboard/api/cases/1/reason", {"reason": "a\u0000b"}).status_code == 400
+    assert owner.post("/dashboard/api/cases/1/reason", {"reason": ""}).status_code == 400

@@ -41,7 +41,8 @@ def test_pickers_list_roles_and_text_channels(owner, dash_discord):
     dash_discord.add_channel(GUILD, CHANNEL, name="general")
     dash_discord.add_channel(GUILD, "880000000000000002", name="voice", type=2)
     roles = owner.get("/dashboard/api/roles").get_json()["roles"]
-    assert [r["name"] for r in roles] == ["Mods", "Readers", "Editors"]
+    assert [(r["name"], r["managed"]) for r in roles] == [("StatusSync", True), ("Mods", False), ("Readers", False),
+                                                          ("Editors", False)]
     assert owner.get("/dashboard/api/channels").get_json()["channels"] == [
         {"id": CHANNEL, "name": "general", "type": "text", "parent_id": None}]
 

@@ -78,3 +78,32 @@ def test_a_deeply_nested_body_is_400_not_a_crash(owner):
         answer = owner.client.post(url, data=data, content_type="application/json",
                                    headers={"X-CSRF-Token": owner.csrf})
         assert answer.status_code == 400 and answer.get_json()["error"]
+
+
+def test_no_transaction_stays_open_while_discord_is_asked(owner, dash_discord, clean_db, clock):
+    import threading
+    import time
+
+    import psycopg2
+    dash_discord.add_channel(GUILD, CHANNEL, name="mod-log")
+    clock.advance(61)  # the next write asks Discord again for everything
+    dash_discord.slow("GET", "/users/@me/guilds", 0.6)
+    dash_discord.slow("GET", rf"/guilds/{GUILD}/channels", 0.6)
+    answers = []
+    worker = threading.Thread(target=lambda: answers.append(
+        owner.post("/dashboard/api/settings/modlog", {"channel_id": CHANNEL})))
+    worker.start()
+    watcher = psycopg2.connect(clean_db)
+    watcher.autocommit = True
+    seen = set()
+    while worker.is_alive():
+        with watcher.cursor() as cur:
+            cur.execute("SELECT query FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND pid <> pg_backend_pid() AND state = 'idle in transaction' "
+                        "AND now() - state_change > interval '300 milliseconds'")
+            seen |= {row[0] for row in cur.fetchall()}
+        time.sleep(0.02)
+    worker.join()
+    watcher.close()
+    assert answers[0].status_code == 200
+    assert seen == set(), f"a transaction waited on Discord after: {seen}"  # Discord answers 0.6 s late here

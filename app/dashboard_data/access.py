@@ -16,6 +16,7 @@ from app.discord.errors import DiscordError
 READ, WRITE = "read", "write"
 LEVELS = (READ, WRITE)
 MAX_GRANTS = 50
+ALL_PERMISSIONS = (1 << 53) - 1
 
 
 @dataclass
@@ -26,6 +27,7 @@ class GuildAccess:
     manager: bool
     name: str
     icon: str | None
+    permissions: int = 0  # the user's guild-wide permission bits as Discord computed them (all, for the owner)
 
     @property
     def can_write(self) -> bool:
@@ -98,7 +100,8 @@ def check(runtime, conn, session, guild_id: str, now, *, write: bool, manager_on
     if not present:
         raise DashboardError(404, "StatusSync isn't in that server; invite it first.")
     if is_manager(entry):
-        return GuildAccess(guild_id, user_id, WRITE, True, entry["name"], entry.get("icon"))
+        bits = ALL_PERMISSIONS if entry.get("owner") else perms.parse(entry.get("permissions"))
+        return GuildAccess(guild_id, user_id, WRITE, True, entry["name"], entry.get("icon"), bits)
     if manager_only:
         raise DashboardError(403, "Only members with the Manage Server permission can do this.")
     grant_rows = grants(conn, guild_id)
@@ -108,7 +111,8 @@ def check(runtime, conn, session, guild_id: str, now, *, write: bool, manager_on
                                   "to open this server's dashboard.")
     if write and level != WRITE:
         raise DashboardError(403, "Your role may look at this server's dashboard but not change it.")
-    return GuildAccess(guild_id, user_id, level, False, entry["name"], entry.get("icon"))
+    return GuildAccess(guild_id, user_id, level, False, entry["name"], entry.get("icon"),
+                       perms.parse(entry.get("permissions")))
 
 
 def _granted_candidates(conn, guilds) -> list:
@@ -124,6 +128,7 @@ def listed_guilds(runtime, conn, session, now) -> list:
     write); managed ones without the bot come first with access None (the page offers to invite it)."""
     guilds = user_guilds(runtime, conn, session, now)
     with_grants = set(_granted_candidates(conn, guilds))
+    conn.commit()
     try:
         bot_in = discord_view.bot_in(runtime.discord, [g["id"] for g in guilds if is_manager(g)] + sorted(with_grants),
                                      now)

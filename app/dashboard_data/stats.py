@@ -9,6 +9,7 @@ TOP = 10
 
 def overview(conn, discord, guild_id, now, days: int) -> dict:
     """Series aligned on `days` (oldest first, UTC dates, today last)."""
+    members = discord_view.member_count(discord, guild_id, now)  # before the reads: no transaction waits on it
     today = now.date()
     dates = [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
     index = {day: i for i, day in enumerate(dates)}
@@ -25,7 +26,7 @@ def overview(conn, discord, guild_id, now, days: int) -> dict:
     top = db.all_rows(conn, "dashboard.most_active", {"guild_id": int(guild_id), "limit": TOP})
     return {
         "guild_id": str(guild_id), "days": [d.isoformat() for d in dates],
-        "members": discord_view.member_count(discord, guild_id, now),
+        "members": members,
         "cases": {"recorded": recorded["last_number"] if recorded else 0,
                   "by_type": dict(sorted(cases_by_type.items()))},
         "messages": {"per_day": messages, "total": sum(messages)},
