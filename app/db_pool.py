@@ -16,7 +16,7 @@ import time
 from time import monotonic
 
 from . import deadlines
-from .errors import DatabaseUnavailable
+from .errors import CommitUnknown, DatabaseUnavailable
 
 CONNECT_TIMEOUT_S = 2             # libpq's own, whole seconds: only a fallback, wait_bounded bounds connecting
 CONNECT_WAIT_S = 1.5              # connecting (TCP, TLS, authentication)
@@ -105,8 +105,13 @@ def _classes():
             self.idle_since = time.time()
 
         def commit(self):
-            deadlines.check(0, "a database commit")
-            return super().commit()
+            deadlines.check(0, "a database commit")  # not sent: nothing was committed
+            try:
+                return super().commit()
+            except Exception as exc:
+                if isinstance(exc, DatabaseUnavailable) or self.closed:  # sent, no answer: the server knows
+                    raise CommitUnknown(f"the commit's answer was lost: {type(exc).__name__}") from exc
+                raise  # the server answered (a serialization failure, say): nothing was committed
 
     return BoundedConnection, BoundedCursor
 

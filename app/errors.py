@@ -7,3 +7,7 @@ class UserError(Exception):
 
 class DatabaseUnavailable(Exception):
     """The database could not be reached or answered too slowly."""
+
+
+class CommitUnknown(DatabaseUnavailable):
+    """A COMMIT was sent but its answer never came: the work may or may not have been saved."""

@@ -56,7 +56,8 @@ CORE = Feature(
               Section("modlog", {"channel_id": None, "dm_members": True}, "Mod log", kinds={"channel_id": "channel"})],
     jobs={"scan": "app.jobs.scan:scan", "prune": "app.jobs.maintenance:prune_interactions",
           "outbox": "app.jobs.outbox:deliver_outbox"},
-    tasks={"resume": "app.interactions.handoff:resume"},  # an interaction handed off at its answer deadline
+    tasks={"resume": "app.interactions.handoff:resume",  # an interaction handed off at its answer deadline
+           "settle": "app.interactions.handoff:settle"},  # one whose commit's answer was lost
     commands=["commands.help", "commands.config"],
 )
 

@@ -10,6 +10,8 @@ from app import db
 from sandbox.discord import FakeDiscord
 from tests.interactions import BOT_ID, DiscordSide
 
+pytest_plugins = ["tests.reliability"]  # the results table of docs/reliability.md (--reliability-report)
+
 SERVER_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or \
     "postgresql://postgres@127.0.0.1:5432/postgres"
 BOT_TOKEN = "test-bot-token"

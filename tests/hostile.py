@@ -132,3 +132,61 @@ REAL_INTERACTIONS = {
     "help in a DM": lambda: dm(ix.command("help")),
     "warn in a DM": lambda: dm(_user_command("warn", ix.opt("reason", "spam"))),
 }
+
+
+# ------------------------------------------------------------------ every declaration in the registry
+
+def declared_paths(command_set) -> list:
+    """(command name, [subcommand group, subcommand], declared options) of every invocable command path."""
+    def walk(node, path):
+        if getattr(node, "children", None):
+            for child in node.children.values():
+                yield from walk(child, path + [child.name])
+        else:
+            yield path[0], path[1:], node.options
+    return [found for name in sorted(command_set.commands) for found in walk(command_set.commands[name], [name])]
+
+
+def declared_routes(command_set) -> list:
+    """(kind, prefix, number of custom_id parts the handler takes) of every button/select/modal route."""
+    import inspect
+    routes = []
+    for (kind, prefix), route in sorted(command_set.routes.items()):
+        parameters = list(inspect.signature(route.handler).parameters.values())[1:]
+        routes.append((kind, prefix, len([p for p in parameters if p.default is inspect.Parameter.empty])))
+    return routes
+
+
+ROLE_ID, ATTACHMENT_ID = MEMBER_ROLE, "1100000000000000011"
+RESOLVED = {
+    "users": {ix.MEMBER_ID: ix.member(ix.MEMBER_ID)["user"]},
+    "members": {ix.MEMBER_ID: {"roles": [], "permissions": "0", "nick": None, "joined_at": "2024-01-01T00:00:00+00:00"}},
+    "channels": {ix.CHANNEL_ID: {"id": ix.CHANNEL_ID, "type": 0, "name": "general", "permissions": "8"}},
+    "roles": {ROLE_ID: {"id": ROLE_ID, "name": "member", "position": 1, "permissions": "0", "color": 0,
+                        "hoist": False, "managed": False, "mentionable": False, "flags": 0}},
+    "attachments": {ATTACHMENT_ID: {"id": ATTACHMENT_ID, "filename": "commands.json", "size": 2,
+                                    "url": "http://127.0.0.1:9/attachments/commands.json",
+                                    "proxy_url": "http://127.0.0.1:9/attachments/commands.json",
+                                    "content_type": "application/json"}},
+}
+_IDS = {6: ix.MEMBER_ID, 7: ix.CHANNEL_ID, 8: ROLE_ID, 9: ix.MEMBER_ID, 11: ATTACHMENT_ID}
+
+
+def plain_value(option, text="hello"):
+    """A value Discord would send for `option` (its first choice, its lower bound, an id it resolved)."""
+    if option.choices:
+        return option.choices[0][1]
+    if option.type in _IDS:
+        return _IDS[option.type]
+    if option.type in (4, 10):
+        return option.min_value if option.min_value is not None else 1
+    if option.type == 5:
+        return True
+    return text[:option.max_length] if option.max_length else text
+
+
+def invocation(name, path, options: list, **kw) -> dict:
+    """The chat-input interaction of a command path with these (already built) options."""
+    for level in reversed(path):
+        options = [{"type": 1 if level == path[-1] else 2, "name": level, "options": options}]
+    return ix.command(name, options, resolved=RESOLVED, roles=(MOD_ROLE,), **kw)

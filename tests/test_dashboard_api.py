@@ -123,6 +123,13 @@ def test_hostile_query_parameters_are_400(owner, query):
     assert answer.status_code == 400 and answer.get_json()["error"]
 
 
+@pytest.mark.parametrize("since", ["7114-04-30T14:43:18.737+21:16", "2026-01-01T00:00:00-23:59"])
+def test_a_time_offset_python_takes_but_postgresql_does_not_is_read_in_utc(owner, since):
+    """Found by schemathesis: an offset past PostgreSQL's ±15:59 was a 500."""
+    answer = owner.get("/dashboard/api/cases", since=since)
+    assert answer.status_code == 200 and answer.get_json()["cases"] == []
+
+
 def test_discord_failing_is_a_503_not_a_stale_answer(owner, dash_discord, clock, runtime):
     clock.advance(61)  # the guild list cached at login is now too old to use
     dash_discord.queue("GET", "/users/@me/guilds", 500, times=10)

@@ -90,7 +90,7 @@ def test_a_signed_event_with_an_odd_object_is_acknowledged_never_a_500(app, fake
 
 
 def test_one_event_delivered_eight_times_at_once_is_applied_once(app, runtime, fake_stripe, clock, guild, clean_db,
-                                                                 fake_discord):
+                                                                 fake_discord, reliability):
     from concurrent.futures import ThreadPoolExecutor
     events = checkout(runtime, fake_stripe, clock)
     deliver_all(app.test_client(), fake_stripe, events[:1])
@@ -99,6 +99,8 @@ def test_one_event_delivered_eight_times_at_once_is_applied_once(app, runtime, f
                                  range(8)))
     assert sorted(outcomes) == ["applied"] + ["duplicate"] * 7
     assert modlog_titles(fake_discord) == ["StatusSync Pro is active"]
+    reliability.record("Faults", "Stripe: one event delivered 8 times at once", 8, "applied once; one mod-log notice",
+                       unit="deliveries")
 
 
 def test_the_database_down_is_a_503_so_stripe_retries(settings, fake_stripe, clock):

@@ -1,6 +1,6 @@
 """Custom command templates: Jinja2's SandboxedEnvironment with a budget on every render.
 
-A render may take `WALL_S` of wall time, `STEPS` counted steps (loop iterations, calls, multiplications)
+A render may take `WALL_S` of its thread's CPU time (1 s of wall time at most), `STEPS` counted steps (loop iterations, calls, multiplications)
 and `OUTPUT_LIMIT` characters. Whatever breaks a rule raises TemplateError with words for the author;
 nothing a template says can hang the request or reach Python internals.
 """

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 UNKNOWN_WEBHOOK = 10015
 ACK_WAIT_S = 3.0  # how long an edit of @original waits for Discord to have seen the deferred answer
 ACK_POLL_S = 0.25
+EDIT_RETRIES, EDIT_BACKOFF_S = 3, 0.5  # a 5xx on the edit of @original: tried again after 0.5, 1, 1.5 s
 
 
 class UnknownTask(LookupError):
@@ -59,15 +60,22 @@ def registered_task(task_name):
 
 def edit_original(runtime, token: str, body: dict, files=None):
     """Edit the deferred reply. Discord may not have seen the deferred answer yet (on Lambda the task can
-    start before the response reached Discord): an Unknown Webhook is tried again for up to ACK_WAIT_S."""
-    give_up = time.monotonic() + ACK_WAIT_S
+    start before the response reached Discord): an Unknown Webhook is tried again for up to ACK_WAIT_S.
+    A 5xx is tried again too, EDIT_RETRIES times: the edit replaces the whole message, so one that did land
+    the first time lands the same again, and otherwise the member would be left with "thinking…"."""
+    give_up, server_errors = time.monotonic() + ACK_WAIT_S, 0
     while True:
         try:
             return runtime.discord.edit_original(token, body, files=files)
         except DiscordError as exc:
-            if exc.code != UNKNOWN_WEBHOOK or time.monotonic() + ACK_POLL_S > give_up:
+            if exc.status >= 500 and server_errors < EDIT_RETRIES:
+                server_errors += 1
+                pause = EDIT_BACKOFF_S * server_errors
+            elif exc.code == UNKNOWN_WEBHOOK and time.monotonic() + ACK_POLL_S <= give_up:
+                pause = ACK_POLL_S
+            else:
                 raise
-        time.sleep(ACK_POLL_S)
+        time.sleep(pause)
 
 
 def run_task(runtime, task_name: str, interaction: dict, kwargs: dict) -> bool:

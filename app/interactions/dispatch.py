@@ -3,7 +3,7 @@ import logging
 
 from .. import deadlines
 from ..discord.errors import DiscordError
-from ..errors import DatabaseUnavailable, UserError
+from ..errors import CommitUnknown, DatabaseUnavailable, UserError
 from . import options as opts
 from . import payload
 from . import responses as r
@@ -108,7 +108,7 @@ def handle(runtime, commands, interaction: payload.Interaction) -> r.Response:
             return _autocomplete(ctx, commands)
     if kind not in (APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT):
         return r.ephemeral("I don't know this kind of interaction.")
-    committed = False
+    committed, result = False, None
     deadline = deadlines.Deadline.after(ANSWER_BUDGET_S)
     try:
         with deadlines.within(deadline):
@@ -117,6 +117,11 @@ def handle(runtime, commands, interaction: payload.Interaction) -> r.Response:
             result = _invoke(ctx, commands)
             ctx.finish(commit=True)
             committed = True
+    except CommitUnknown:
+        _finish_quietly(ctx)
+        if result is None:  # the handler's own commit (journal style, keyed by the interaction): finish it deferred
+            return _hand_off(runtime, ctx, interaction, deadline)
+        return _settle_later(runtime, ctx, interaction, result, deadline)
     except HandOffNeeded:
         _finish_quietly(ctx)
         return _hand_off(runtime, ctx, interaction, deadline)
@@ -197,6 +202,18 @@ def _hand_off(runtime, ctx, interaction, deadline) -> r.Response:
         return r.ephemeral(ALREADY)
     log.info("interaction %s: past the answer deadline, continuing as deferred work", ctx.id)
     return _submitted(runtime, ctx, interaction, deferred_answer(ctx), deadline)
+
+
+def _settle_later(runtime, ctx, interaction, result, deadline) -> r.Response:
+    """The handler's work was sent to be committed and the answer lost: rather than "unavailable" (it may
+    have been saved), answer "thinking…" and let deferred work find out, then show the handler's answer or
+    say nothing was saved. Only for plain messages; a file, a modal or an in-place update can't wait."""
+    from .handoff import SETTLE_TASK
+    if type(result) is not r.Message or result.files or result.update:
+        return r.ephemeral(UNAVAILABLE)
+    log.warning("interaction %s: the commit's answer was lost; settling it deferred", ctx.id)
+    settle = r.Deferred(SETTLE_TASK, {"answer": result.body()}, ephemeral=bool(result.ephemeral))
+    return _submitted(runtime, ctx, interaction, settle, deadline)
 
 
 def run_resumed(ctx) -> r.Message:

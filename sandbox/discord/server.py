@@ -33,6 +33,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState, GuildStructure):
         self._acknowledged_tokens = set()
         self._avatars, self._dm_channels, self._dms_closed = {}, {}, set()
         self._uploads = {}  # attachment id -> bytes, served back from the CDN
+        self._nonces = {}  # (channel id, nonce) -> (message id, monotonic time): enforce_nonce
         self._oauth_codes, self._oauth_tokens, self._refresh_tokens = {}, {}, {}
         self.web_user = None  # who the authorize page logs in (sign_in_web)
         self.bot_user = self.add_user(self.application_id, username="StatusSync", bot=True)
@@ -151,6 +152,7 @@ class FakeDiscord(Seeding, ReadBack, DiscordState, GuildStructure):
             self.requests.clear()
             self._scripted.clear()
             self._slow.clear()
+            self._nonces.clear()  # a test's outbox ids start again at 1
         self.limits.reset()
 
     def forget_commands(self):

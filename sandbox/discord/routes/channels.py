@@ -1,4 +1,5 @@
 """Channels and their messages."""
+import time
 from datetime import timedelta
 
 from sandbox.discord.audit_actions import MESSAGE_BULK_DELETE
@@ -8,6 +9,7 @@ from sandbox.discord.paging import page_limit, paginate
 from sandbox.discord.snowflakes import iso_timestamp, snowflake_time, utc_now
 
 BULK_DELETE_MAX_AGE = timedelta(days=14)
+NONCE_WINDOW_S = 300  # Discord checks an enforced nonce against the author's messages of "the past few minutes"
 
 
 def get_channel(fake, request, channel_id):
@@ -19,11 +21,28 @@ def post_message(fake, request, channel_id):
     if channel["type"] == 1 and channel["recipients"][0]["id"] in fake._dms_closed:
         raise DiscordError(403, "Cannot send messages to this user", 50007)
     check_message_payload(request.json, request.files)
-    message_id = fake.next_snowflake()
-    payload = {**(request.json or {}), "attachments": fake._attachments(request, request.json)}
-    message = message_object(message_id, channel_id, fake.bot_user, payload, iso_timestamp(snowflake_time(message_id)))
-    fake._store_message(message)
+    body = request.json or {}
+    with fake._lock:
+        earlier = _same_nonce(fake, channel_id, body)
+        if earlier is not None:  # enforce_nonce: the message already created is returned, no second one
+            return 200, earlier
+        message_id = fake.next_snowflake()
+        payload = {**body, "attachments": fake._attachments(request, request.json)}
+        message = message_object(message_id, channel_id, fake.bot_user, payload,
+                                 iso_timestamp(snowflake_time(message_id)))
+        fake._store_message(message)
+        if body.get("enforce_nonce") and body.get("nonce") is not None:
+            fake._nonces[(channel_id, str(body["nonce"]))] = (message_id, time.monotonic())
     return 200, message
+
+
+def _same_nonce(fake, channel_id, body):
+    if not body.get("enforce_nonce") or body.get("nonce") is None:
+        return None
+    message_id, at = fake._nonces.get((channel_id, str(body["nonce"])), (None, 0.0))
+    if message_id is None or time.monotonic() - at > NONCE_WINDOW_S:
+        return None
+    return fake._messages.get(channel_id, {}).get(message_id)
 
 
 def list_messages(fake, request, channel_id):
