@@ -21,7 +21,9 @@ from .discord.messages import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)  # covers a whole claimed batch; a crashed sender delays its rows this long
+# Covers a whole claimed batch (a sender lives at most a Lambda's 60 s; jobs stop at their 40 s budget), and keeps
+# a crashed sender's retry within the few minutes Discord remembers a message nonce, so it can't post twice.
+LEASE = timedelta(seconds=90)
 BATCH = 20  # rows claimed per short transaction
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(seconds=30)
