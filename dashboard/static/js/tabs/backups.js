@@ -22,6 +22,7 @@ function why(pair) {
 export default {
   async render(panel, ctx) {
     const manager = Boolean(ctx.guild.manager);
+    const me = ctx.user || {};
     const note = h("input", { type: "text", id: "backup-note", maxlength: "200", placeholder: "before the cleanup", disabled: !ctx.canWrite });
     const make = h("button", { type: "submit", id: "backup-create", disabled: !ctx.canWrite }, "Make a backup");
     const table = h("div", { id: "backup-list", "aria-live": "polite" });
@@ -130,7 +131,7 @@ export default {
         h("thead", {}, h("tr", {}, ["When", "By", "Note", "Size", ""].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, rows.map((b) => h("tr", { dataset: { backup: b.id } },
           h("td", { "data-label": "When" }, formatDate(b.created_at)),
-          h("td", { "data-label": "By" }, b.author_id ? who(null, b.author_id) : `StatusSync (${b.origin})`),
+          h("td", { "data-label": "By" }, b.author_id ? who(b.author_id === String(me.id) ? me.global_name || me.username : null, b.author_id) : `StatusSync (${b.origin})`),
           h("td", { "data-label": "Note", class: "reason" }, b.note || "—"),
           h("td", { "data-label": "Size" }, size(b.size_bytes)),
           h("td", {}, manager ? h("button", { type: "button", "aria-label": `Restore the backup of ${formatDate(b.created_at)}`,
