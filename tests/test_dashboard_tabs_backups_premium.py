@@ -179,6 +179,22 @@ def test_the_premium_tab_shows_the_free_tiers_usage_and_upgrade_opens_stripe_che
     open_tab(page, site, "premium", query="?checkout=canceled")
     assert "nothing was charged" in page.locator("#checkout-notice").inner_text()
 
+    # Stripe completes the checkout and tells the webhook: the server is Pro, renews, and billing is managed
+    from tests.premium_support import deliver_all
+    at = int(site.runtime.clock().timestamp())
+    deliver_all(site.app.test_client(), site.stripe, site.stripe.complete_checkout(session["id"], at))
+    page.reload()
+    page.wait_for_selector("#tab-panel[data-tab='premium'][data-state='ready']")
+    status = page.locator("#premium-status").inner_text()
+    assert "This server: Pro" in status and "Renews" in status and "3 of 50" in status
+    assert page.get_by_role("button", name=re.compile("^Upgrade")).count() == 0  # one subscription a server
+    screenshot(page, "dashboard-premium-pro")
+    page.route("https://billing.stripe.test/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<title>Stripe billing portal (fake)</title>"))
+    page.get_by_role("button", name="Manage billing").click()
+    page.wait_for_url("https://billing.stripe.test/**")
+    assert site.stripe.portal_sessions[-1]["return_url"].startswith(site.url + "/dashboard/")
+
 
 def test_stripe_unreachable_at_checkout_is_said_plainly_and_nothing_is_opened(page, selling_site):
     site = selling_site
