@@ -57,7 +57,7 @@ export default {
       const go = h("button", { type: "button", id: "restore-preview" }, "Preview");
       replace(restore, h("h3", { id: "restore-heading" }, `Restore the backup of ${formatDate(backup.created_at)}`),
         h("p", { class: "muted" }, "Pick what to restore; the preview lists what would change and nothing is done until you confirm."),
-        h("div", { class: "row" }, picks), h("div", { class: "actions" }, go), h("div", { id: "restore-diff" }));
+        h("div", { class: "row", id: "restore-parts" }, picks), h("div", { class: "actions" }, go), h("div", { id: "restore-diff" }));
       go.addEventListener("click", async () => {
         const parts = picks.map((p) => p.querySelector("input")).filter((i) => i.checked).map((i) => i.value);
         if (!parts.length) { ctx.notify("Pick at least one part to restore."); return; }
@@ -97,6 +97,7 @@ export default {
 
     function follow(progress) {
       if (!ctx.isCurrent()) return;
+      for (const part of restore.querySelectorAll("#restore-parts, #restore-preview")) part.hidden = true; // this restore is under way
       const bars = Object.entries(progress.counts || {}).filter(([, [, total]]) => total > 0).map(([part, [done, total]]) =>
         h("div", { class: "field" }, h("label", {}, `${part}: ${done} of ${total}`),
           h("progress", { max: String(total), value: String(done), "aria-label": `${part} restored` })));
