@@ -13,14 +13,14 @@ from tests.fakes.stripe import FakeStripe
 GUILD, MODLOG = ix.GUILD_ID, "860000000000000006"
 PRICES = {"basic": "price_basic_test", "pro": "price_pro_test", "enterprise": "price_enterprise_test"}
 WEBHOOK = "/dashboard/premium/webhook"
-START = datetime.now(timezone.utc).replace(microsecond=0)  # interactions are signed at real time
 
 
 class Clock:
     """The app's clock (settings CLOCK) and the time Stripe stamps its events with."""
 
     def __init__(self, now=None):
-        self.now = now or START
+        # real time when each test starts (interactions are signed at real time, checked within 5 minutes)
+        self.now = now or datetime.now(timezone.utc).replace(microsecond=0)
 
     def __call__(self):
         return self.now
