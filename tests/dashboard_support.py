@@ -190,3 +190,14 @@ def owner(dash_app, dash_discord):
 @pytest.fixture
 def runtime(dash_app):
     return dash_app.extensions["statussync"]
+
+
+def grant_read_access(page, base_url):
+    """In the browser, as a manager: give the Readers role read-only access on the Access tab and save it."""
+    page.goto(base_url + f"/dashboard/#/guild/{GUILD}/access")
+    page.wait_for_selector("#access-table")
+    page.locator("#access-role").select_option(READ_ROLE)
+    page.locator("#access-level").select_option("read")
+    page.get_by_role("button", name="Add role").click()
+    page.get_by_role("button", name="Save access").click()
+    page.wait_for_selector("text=Saved.")

@@ -13,6 +13,7 @@ import pytest
 
 from tests import interactions as ix
 from tests.browser import browser, live_server, page, screenshot  # noqa: F401  (fixtures)
+from tests.dashboard_support import grant_read_access
 from tests.dashboard_support import (  # noqa: F401  (fixtures)
     GUILD, MANAGER, MANAGER_ROLE, MEMBER, OTHER_GUILD, OWNER, READ_ROLE, READER, clock, dash_discord, dash_settings)
 
@@ -416,13 +417,7 @@ def test_a_read_only_role_sees_the_settings_but_cannot_change_them(browser, site
     try:
         page = owner.new_page()
         log_in(page, site, OWNER)
-        page.goto(site.url + f"/dashboard/#/guild/{GUILD}/access")
-        page.wait_for_selector("#access-table")
-        page.locator("#access-role").select_option(READ_ROLE)
-        page.locator("#access-level").select_option("read")
-        page.get_by_role("button", name="Add role").click()
-        page.get_by_role("button", name="Save access").click()
-        page.wait_for_selector("text=Saved.")
+        grant_read_access(page, site.url)
         granted = page.locator("#access-table tbody tr").inner_text()
         assert "Readers" in granted and OWNER in granted and "not saved yet" not in granted  # as the server stored it
         screenshot(page, "dashboard-access-granted")

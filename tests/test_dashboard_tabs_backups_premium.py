@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.browser import browser, live_server, page, screenshot  # noqa: F401  (fixtures)
+from tests.dashboard_support import grant_read_access
 from tests.dashboard_support import (  # noqa: F401  (fixtures)
     GUILD, OWNER, READ_ROLE, READER, WRITE_ROLE, clock, dash_discord, dash_settings)
 from tests.fakes.stripe import FakeStripe
@@ -111,13 +112,7 @@ def test_a_read_only_role_sees_the_backups_but_cannot_make_or_restore_one(browse
     try:
         page = owner.new_page()
         log_in(page, site, OWNER)
-        page.goto(site.url + f"/dashboard/#/guild/{GUILD}/access")
-        page.wait_for_selector("#access-table")
-        page.locator("#access-role").select_option(READ_ROLE)
-        page.locator("#access-level").select_option("read")
-        page.get_by_role("button", name="Add role").click()
-        page.get_by_role("button", name="Save access").click()
-        page.wait_for_selector("text=Saved.")
+        grant_read_access(page, site.url)
 
         page = reader.new_page()
         log_in(page, site, READER)
