@@ -13,6 +13,7 @@ otherwise. With --reliability-report the run rewrites the section of docs/reliab
 markers: rows recorded now replace theirs, rows this run did not reach are kept with their own date.
 """
 import datetime
+import re
 import threading
 from pathlib import Path
 
@@ -110,6 +111,15 @@ def _kept_rows(section: str) -> dict:
     return kept
 
 
+def _shape(key) -> tuple:
+    return key[0], re.sub(r"\d[\d,.]*", "#", key[1])
+
+
+def _same_check(a, b) -> bool:
+    """The same row though a number in what it tried changed (more commands in the registry, say)."""
+    return _shape(a) == _shape(b)
+
+
 def _line(row: Row, day: str) -> str:
     result = "FAILED" if row.failed else "held"
     return f"| {row.area} | {row.what} | {row.count:,} {row.unit} | {row.held} | {result} | {day} |"
@@ -129,6 +139,8 @@ def render(text: str, rows: dict, day: str, unrecorded=()) -> str:
     section, after = rest.split(END, 1)
     lines = _kept_rows(section)
     for key, row in rows.items():
+        for stale in [kept for kept in lines if _same_check(kept, key)]:  # "27 interactions" now "34 interactions"
+            del lines[stale]
         lines[key] = _line(row, day)
     table = "\n".join([HEADER] + [lines[key] for key in sorted(lines, key=_order)])
     if unrecorded:

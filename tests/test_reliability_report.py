@@ -38,6 +38,15 @@ def test_a_partial_run_replaces_its_rows_and_keeps_the_others_with_their_date():
     assert again.split(BEGIN)[0] == first.split(BEGIN)[0]
 
 
+def test_a_row_whose_tried_count_changed_replaces_its_old_line():
+    first = render(PROSE, rows(("a", "Hostile input", "every command path (42) with hostile options", 250),
+                               ("b", "Hostile input", "every component route (3)", 80)), "2026-11-30")
+    again = render(first, rows(("a", "Hostile input", "every command path (52) with hostile options", 250)),
+                   "2026-12-01")
+    assert "path (52)" in again and "path (42)" not in again
+    assert "| Hostile input | every component route (3) | 80 cases | it held | held | 2026-11-30 |" in again
+
+
 def test_a_failed_test_that_recorded_nothing_is_named_under_the_table():
     recorder = Recorder()
     recorder.add("t1", "Faults", "restart", 3, "it held", "cases")
