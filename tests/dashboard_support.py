@@ -201,3 +201,14 @@ def grant_read_access(page, base_url):
     page.get_by_role("button", name="Add role").click()
     page.get_by_role("button", name="Save access").click()
     page.wait_for_selector("text=Saved.")
+
+
+def log_in_browser(page, site, user_id):
+    """Log in as a browser does: the login button, Discord's authorize page, Authorize, back to the picker."""
+    site.fake.sign_in_web(user_id)
+    page.goto(site.url + "/dashboard/")
+    page.get_by_role("link", name="Log in with Discord").click()
+    page.wait_for_url(site.fake.web_url + "/oauth2/authorize*")
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(site.url + "/dashboard/")
+    page.wait_for_selector("#guild-list, #no-guilds")

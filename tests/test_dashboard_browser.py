@@ -13,7 +13,7 @@ import pytest
 
 from tests import interactions as ix
 from tests.browser import browser, live_server, page, screenshot  # noqa: F401  (fixtures)
-from tests.dashboard_support import grant_read_access
+from tests.dashboard_support import grant_read_access, log_in_browser as log_in
 from tests.dashboard_support import (  # noqa: F401  (fixtures)
     GUILD, MANAGER, MANAGER_ROLE, MEMBER, OTHER_GUILD, OWNER, READ_ROLE, READER, clock, dash_discord, dash_settings)
 
@@ -55,17 +55,6 @@ def watch(page):
     page.on("dialog", lambda dialog: (seen.dialogs.append(dialog.message), dialog.dismiss()))
     page.on("request", lambda request: seen.requests.append((request.resource_type, request.url)))
     return seen
-
-
-def log_in(page, site, user_id):
-    """Log in as a browser does: the login button, Discord's authorize page, Authorize, back to the picker."""
-    site.fake.sign_in_web(user_id)
-    page.goto(site.url + "/dashboard/")
-    page.get_by_role("link", name="Log in with Discord").click()
-    page.wait_for_url(site.fake.web_url + "/oauth2/authorize*")
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(site.url + "/dashboard/")
-    page.wait_for_selector("#guild-list, #no-guilds")
 
 
 def open_guild(page, name="Test Guild"):

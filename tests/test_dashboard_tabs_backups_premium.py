@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.browser import browser, live_server, page, screenshot  # noqa: F401  (fixtures)
-from tests.dashboard_support import grant_read_access
+from tests.dashboard_support import grant_read_access, log_in_browser as log_in
 from tests.dashboard_support import (  # noqa: F401  (fixtures)
     GUILD, OWNER, READ_ROLE, READER, WRITE_ROLE, clock, dash_discord, dash_settings)
 from tests.fakes.stripe import FakeStripe
@@ -52,16 +52,6 @@ def selling_site(dash_settings, dash_discord, stripe_server):
     shown.fake, shown.stripe = dash_discord, stripe_server
     yield shown
     server.__exit__(None, None, None)
-
-
-def log_in(page, site, user_id, hash_path=""):
-    site.fake.sign_in_web(user_id)
-    page.goto(site.url + "/dashboard/")
-    page.get_by_role("link", name="Log in with Discord").click()
-    page.wait_for_url(site.fake.web_url + "/oauth2/authorize*")
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(site.url + "/dashboard/")
-    page.wait_for_selector("#guild-list, #no-guilds")
 
 
 def open_tab(page, site, tab, query=""):
